@@ -1,0 +1,1 @@
+"""crisisdesk: the Crisis Response Centre's record of a collective-security response."""

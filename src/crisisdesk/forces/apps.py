@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class ForcesConfig(AppConfig):
+    name = "crisisdesk.forces"

@@ -1,0 +1,202 @@
+"""Shared fixtures: the CSTO charter, named people of several states, an API client, the CLI."""
+
+import contextlib
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("CRISISDESK_VAR", str(Path(__file__).resolve().parent.parent / "var" / "test"))
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+# Named people: Alice speaks for Kazakhstan, Bob for Russia, Charlie for Belarus and must not
+# see or change what is theirs alone.
+PEOPLE = {
+    "alice": ["KZ.head_of_state"],
+    "bob": ["RU.head_of_state"],
+    "charlie": ["BY.head_of_state"],
+    "armen": ["AM.head_of_state"],
+    "kyrgyz": ["KG.head_of_state"],
+    "tajik": ["TJ.head_of_state"],
+    "uzbek": ["UZ.head_of_state"],
+    "kz_defence": ["KZ.defence_minister"],
+    "ru_defence": ["RU.defence_minister"],
+    "secretariat": ["secretary_general"],
+    "duty_officer": ["crc_duty_officer"],
+    "force_command": ["force_commander"],
+    "analyst": ["analyst"],
+    "outsider": [],
+}
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def org(db):
+    """Make sure the CSTO charter and the named people exist (also after a flushing test)."""
+    from django.contrib.auth import get_user_model
+
+    from crisisdesk.accounts.actions import post_assign
+    from crisisdesk.engines.procedures.simulate import shipped_charter_path
+    from crisisdesk.organization.actions import charter_load
+
+    version = charter_load(text=shipped_charter_path("csto").read_text(encoding="utf-8"), actor="test")
+    User = get_user_model()
+    people = {}
+    for name, posts in PEOPLE.items():
+        user, created = User.objects.get_or_create(username=name)
+        if created:
+            user.set_password(PASSWORD)
+            user.save()
+            with _epoch_clock():
+                for code in posts:
+                    post_assign(user=user, post_code=code, organisation="csto", actor="test")
+        people[name] = user
+    return {"charter": version, "people": people}
+
+
+@contextlib.contextmanager
+def _epoch_clock():
+    """Hold posts from long ago, so that replays set in 2022 see them."""
+    from datetime import datetime, timezone
+
+    from crisisdesk import clock
+
+    with clock.frozen_at(datetime(2000, 1, 1, tzinfo=timezone.utc)):
+        yield
+
+
+def _person(name):
+    @pytest.fixture
+    def fixture(org):
+        return org["people"][name]
+
+    return fixture
+
+
+alice = _person("alice")
+bob = _person("bob")
+charlie = _person("charlie")
+armen = _person("armen")
+uzbek = _person("uzbek")
+kz_defence = _person("kz_defence")
+ru_defence = _person("ru_defence")
+secretariat = _person("secretariat")
+duty_officer = _person("duty_officer")
+force_command = _person("force_command")
+analyst = _person("analyst")
+outsider = _person("outsider")
+
+
+class ApiClient:
+    def __init__(self, client, token):
+        self.client = client
+        self.headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+
+    def _send(self, method, path, json=None, data=None, content_type="application/json"):
+        import json as jsonlib
+
+        body = data if data is not None else (jsonlib.dumps(json) if json is not None else None)
+        kwargs = dict(self.headers)
+        if body is not None:
+            kwargs["data"] = body
+            kwargs["content_type"] = content_type
+        return getattr(self.client, method)(path, **kwargs)
+
+    def get(self, path, **kw):
+        return self._send("get", path, **kw)
+
+    def post(self, path, json=None, **kw):
+        return self._send("post", path, json=json, **kw)
+
+    def put(self, path, json=None, **kw):
+        return self._send("put", path, json=json, **kw)
+
+    def patch(self, path, json=None, **kw):
+        return self._send("patch", path, json=json, **kw)
+
+    def delete(self, path, **kw):
+        return self._send("delete", path, **kw)
+
+
+@pytest.fixture
+def api(org):
+    from django.test import Client
+
+    from crisisdesk.accounts.actions import token_create
+
+    def make(user=None):
+        token = token_create(username=user.username, actor="test") if user is not None else None
+        return ApiClient(Client(), token)
+
+    return make
+
+
+@pytest.fixture
+def cli(db):
+    """Run `crisisdesk ARGS...` in-process; return (exit code, stdout, stderr)."""
+    from crisisdesk.cli import main
+
+    def run(*args):
+        out, err = io.StringIO(), io.StringIO()
+        code = 0
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                main([str(a) for a in args])
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        return code, out.getvalue(), err.getvalue()
+
+    return run
+
+
+@pytest.fixture
+def keys(org):
+    """Create and register a signing key for a post; return the private key."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from crisisdesk.engines import signing
+    from crisisdesk.organization.actions import key_register
+    from crisisdesk.organization.models import Post
+
+    made = {}
+
+    def key_for(post_code):
+        if post_code not in made:
+            private = Ed25519PrivateKey.generate()
+            post = Post.objects.get(organisation__code="csto", code=post_code)
+            key_register(post=post, public_key_b64=signing.public_b64(private), actor="test")
+            made[post_code] = private
+        return made[post_code]
+
+    return key_for
+
+
+@pytest.fixture
+def kz_case(org, alice):
+    """A case opened by Kazakhstan's appeal, released to every member."""
+    from crisisdesk.cases.actions import case_appeal
+
+    return case_appeal(user=alice, member="KZ", title_en="Unrest in Kazakhstan (test)",
+                       title_ru="Беспорядки в Казахстане (тест)", ref="kazakhstan-test")
+
+
+@pytest.fixture
+def shared_data():
+    """The public data files beside the repo; skip when ../shared is absent (a fresh clone)."""
+    data = SHARED / "data"
+    if not data.is_dir():
+        pytest.skip("../shared/data is absent (a fresh clone has none); the project's own fixtures cover this code")
+    return data
+
+
+@pytest.fixture
+def jan2022():
+    """Run the test on the evening of 5 January 2022, when all six 2022 members were active."""
+    from datetime import datetime, timezone
+
+    from crisisdesk import clock
+
+    with clock.frozen_at(datetime(2022, 1, 5, 19, 0, tzinfo=timezone.utc)):
+        yield
