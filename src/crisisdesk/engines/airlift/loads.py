@@ -8,6 +8,7 @@ CP-SAT model that minimises the number of loads and, second, how late they can l
 from __future__ import annotations
 
 import math
+import os
 import time
 from dataclasses import dataclass, field
 
@@ -62,11 +63,31 @@ def _preferred(problem: Problem, candidates: list[AircraftType]) -> AircraftType
     return max(candidates, key=lambda k: (counts.get(k.code, 0), k.payload_kg))
 
 
-def ffd(problem: Problem, units: list[Unit], kinds: list[AircraftType] | None = None) -> list[_Bin]:
-    """Pack `units` (one pair) first-fit decreasing: vehicles by weight, then persons, then cargo."""
+def ffd(
+    problem: Problem,
+    units: list[Unit],
+    kinds: list[AircraftType] | None = None,
+    quota: dict[str, int] | None = None,
+) -> list[_Bin]:
+    """Pack `units` (one pair) first-fit decreasing: vehicles by weight, then persons, then cargo.
+
+    New bins use the most numerous type, except that while `quota` allows, they use the largest
+    type with quota left: a few big aircraft then carry the biggest items.
+    """
     kinds = kinds or problem.available_types()
     pk = problem.person_kg
     bins: list[_Bin] = []
+    left_quota = dict(quota or {})
+
+    def new_bin(candidates: list[AircraftType]) -> _Bin:
+        big = [k for k in candidates if left_quota.get(k.code, 0) > 0]
+        kind = max(big, key=lambda k: k.payload_kg) if big else _preferred(problem, candidates)
+        if big:
+            left_quota[kind.code] -= 1
+        b = _Bin(kind)
+        bins.append(b)
+        return b
+
     vehicles = sorted(
         ((u, v) for u in units for v in u.vehicles for _ in range(v.count)),
         key=lambda uv: (-uv[1].weight_kg, -uv[1].length_m),
@@ -76,8 +97,7 @@ def ffd(problem: Problem, units: list[Unit], kinds: list[AircraftType] | None = 
             if v.fits(b.kind) and b.weight + v.weight_kg <= b.kind.payload_kg and b.lane + v.length_m <= b.kind.length_m + 1e-9:
                 break
         else:
-            b = _Bin(_preferred(problem, [k for k in kinds if v.fits(k)]))
-            bins.append(b)
+            b = new_bin([k for k in kinds if v.fits(k)])
         b.weight += v.weight_kg
         b.lane += v.length_m
         p = b.part(unit.id)
@@ -91,8 +111,7 @@ def ffd(problem: Problem, units: list[Unit], kinds: list[AircraftType] | None = 
                 if room > 0:
                     break
             else:
-                b = _Bin(_preferred(problem, seated))
-                bins.append(b)
+                b = new_bin(seated)
                 room = min(b.kind.seats, int(b.kind.payload_kg // pk) if pk else left)
             n = min(room, left)
             b.seats += n
@@ -108,8 +127,7 @@ def ffd(problem: Problem, units: list[Unit], kinds: list[AircraftType] | None = 
                 if room >= 1 or room >= left:
                     break
             else:
-                b = _Bin(_preferred(problem, kinds))
-                bins.append(b)
+                b = new_bin(kinds)
                 room = math.floor(b.kind.payload_kg)
             n = min(room, left)
             b.weight += n
@@ -124,12 +142,12 @@ def _to_load(problem: Problem, origin: str, dest: str, b: _Bin) -> Load:
     return Load(b.kind.code, origin, dest, max(ready[p.unit].ready_h for p in parts), parts)
 
 
-def ffd_loads(problem: Problem, by_wave: bool = False) -> list[Load]:
+def ffd_loads(problem: Problem, by_wave: bool = False, quota: dict[str, int] | None = None) -> list[Load]:
     """Return first-fit-decreasing loads per pair, or per wave when `by_wave` is set."""
     groups = waves(problem) if by_wave else {(o, d, 0.0): us for (o, d), us in problem.pairs().items()}
     loads = []
     for (o, d, _), units in groups.items():
-        loads += [_to_load(problem, o, d, b) for b in ffd(problem, units)]
+        loads += [_to_load(problem, o, d, b) for b in ffd(problem, units, quota=quota)]
     return loads
 
 
@@ -222,7 +240,7 @@ def cpsat_loads(
     model.Minimize(big * sum(objective_bins) + sum(objective_release))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.1, deadline - time.monotonic())
-    solver.parameters.num_workers = 8
+    solver.parameters.num_workers = max(2, min(8, os.cpu_count() or 2))
     status = solver.Solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None

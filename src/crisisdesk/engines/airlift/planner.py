@@ -90,16 +90,27 @@ def plan(problem: Problem, *, time_limit: float = 10.0, seed: int = 0) -> Result
     candidates = [ffd_loads(problem, by_wave=True), ffd_loads(problem, by_wave=False)]
     for loads in candidates:
         consider(loads, order)
-    for by_wave, capped in ((True, True), (False, False), (True, False)):
+    for by_wave, capped, share in ((True, True, 0.4), (False, False, 0.25), (True, False, 0.25)):
         left = deadline - time.monotonic()
         if left <= 0.05:
             break
         caps = _type_caps(problem, best[0].makespan / TICKS) if capped and best else {}
         groups = {e.type: e.count for e in problem.fleet} if capped else {}
         consider(
-            cpsat_loads(problem, by_wave=by_wave, time_limit=min(left * 0.25, 20.0), type_caps=caps, group_caps=groups),
+            cpsat_loads(problem, by_wave=by_wave, time_limit=min(left * share, 20.0), type_caps=caps, group_caps=groups),
             order,
         )
+    # Scarce large types: let each wave put up to a share of their airframes on its biggest items.
+    counts = {e.type: 0 for e in problem.fleet}
+    for e in problem.fleet:
+        counts[e.type] += e.count
+    for share in (1.0, 0.5):
+        if time.monotonic() >= deadline:
+            break
+        quota = {code: max(1, int(n * share)) for code, n in counts.items()}
+        if len(quota) < 2:
+            break
+        consider(ffd_loads(problem, by_wave=True, quota=quota), order)
     if best is None:
         # The greedy baseline uses another rule and may still succeed where these failed.
         try:
