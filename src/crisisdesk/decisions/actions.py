@@ -217,7 +217,9 @@ def _settle(decision: Decision, state) -> None:
 
 
 def decisions_settle_due() -> list[Decision]:
-    """Settle every open decision whose deadline has passed (silence adopted, written lapsed, ...)."""
+    """Remind, escalate and settle open decisions as their deadlines approach and pass."""
+    from crisisdesk.ledger.models import Event
+
     settled = []
     now = clock.now()
     for decision in Decision.objects.filter(outcome="").select_related("case"):
@@ -226,6 +228,24 @@ def decisions_settle_due() -> list[Decision]:
             if locked.outcome:
                 continue
             state = engine_state(locked, until=now)
+            procedure = locked.case.charter.parsed().procedures[locked.procedure]
+            sent = set(
+                Event.objects.filter(subject=f"decision:{locked.pk}", type__in=[EventType.DEADLINE_REMINDED,
+                                                                              EventType.DEADLINE_ESCALATED])
+                .values_list("data__key", flat=True)
+            )
+            due = state.due()
+            for offset in procedure.reminders:
+                key = f"v{state.text_version}:remind:{int(offset.total_seconds())}"
+                if due and now >= state.deadline - offset and now < state.deadline and key not in sent:
+                    ledger.record(EventType.DEADLINE_REMINDED, actor="procedure-engine", case=locked.case,
+                                  subject=f"decision:{locked.pk}",
+                                  data={"key": key, "due": due, "deadline": state.deadline})
+            key = f"v{state.text_version}:escalate"
+            if due and now >= state.deadline and key not in sent:
+                ledger.record(EventType.DEADLINE_ESCALATED, actor="procedure-engine", case=locked.case,
+                              subject=f"decision:{locked.pk}",
+                              data={"key": key, "due": due, "to": procedure.escalate_to, "deadline": state.deadline})
             if state.outcome is not None:
                 _settle(locked, state)
                 settled.append(locked)

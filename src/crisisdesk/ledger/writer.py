@@ -26,6 +26,11 @@ def _default(value):
     return str(value)
 
 
+def _millis(moment: datetime) -> datetime:
+    """Keep milliseconds only, so times survive JSON backups (which keep milliseconds) unchanged."""
+    return moment.astimezone(timezone.utc).replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
 def _lock() -> None:
     """Serialise appends; SQLite's IMMEDIATE transactions already hold the write lock."""
     if connection.vendor == "postgresql":
@@ -51,8 +56,8 @@ def record(
     event = Event(
         seq=(last.seq + 1) if last else 1,
         type=str(type),
-        at=(at or clock.now()).astimezone(timezone.utc),
-        recorded_at=datetime.now(timezone.utc),
+        at=_millis(at or clock.now()),
+        recorded_at=_millis(datetime.now(timezone.utc)),
         actor=actor or "",
         case_ref=getattr(case, "ref", case) or "",
         subject=subject,
