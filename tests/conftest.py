@@ -32,9 +32,27 @@ PEOPLE = {
 PASSWORD = "correct-horse-battery"
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Password hashing at full strength costs most of a test's set-up; tests need no such cost.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the charter and the named people once; each test's transaction rolls back to this."""
+    with django_db_blocker.unblock():
+        _seed()
+
+
 @pytest.fixture
 def org(db):
     """Make sure the CSTO charter and the named people exist (also after a flushing test)."""
+    return _seed()
+
+
+def _seed():
     from django.contrib.auth import get_user_model
 
     from crisisdesk.accounts.actions import post_assign

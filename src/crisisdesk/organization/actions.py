@@ -23,8 +23,11 @@ from crisisdesk.organization.models import (
 
 def charter_load(*, text: str, actor: str) -> CharterVersion:
     """Validate and load a charter version; loading the same text again changes nothing."""
-    charter = parse_charter(text)
     digest = hashlib.sha256(text.encode()).hexdigest()
+    same = CharterVersion.objects.filter(sha256=digest).select_related("organisation").first()
+    if same is not None:
+        return same
+    charter = parse_charter(text)
     with transaction.atomic():
         organisation, _ = Organisation.objects.get_or_create(
             code=charter.name, defaults={"title_ru": charter.title["ru"], "title_en": charter.title["en"]}
