@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from crisisdesk import clock
@@ -158,7 +158,7 @@ def designation_create(request, payload: DesignationIn):
     _check_choices(data)
     org = queries.access_organization(request.auth, data.pop("organization"))
     d = actions.create_designation(user=request.auth, organization=org, data=data)
-    return 201, _designation_json(d)
+    return Status(201, _designation_json(d))
 
 
 @router.get("/designations/{ref}")
@@ -193,8 +193,8 @@ def divergence_view(request, as_of: str | None = None):
 def propose(request, payload: ProposalIn):
     org = queries.access_organization(request.auth, payload.organization)
     p = actions.propose_for_unified(user=request.auth, organization=org, state=payload.state, note=payload.note)
-    return 201, {"proposal": p.pk, "organization": org.public_id, "proposed_by": p.proposed_by,
-                 "status": p.status}
+    return Status(201, {"proposal": p.pk, "organization": org.public_id, "proposed_by": p.proposed_by,
+                 "status": p.status})
 
 
 @router.post("/proposals/{pk}/decide")

@@ -133,6 +133,8 @@ def strip_articles(normalized: str, raw: str | None = None) -> str:
     if raw is not None:
         hyphened = {m.group(1).casefold() for m in _HYPHENED.finditer(raw)}
     kept: list[str] = []
+    if len(tokens) > 1 and tokens[0] == "the":
+        tokens = tokens[1:]  # "The Houthis" = "Houthis"; only in front, never inside a name
     for tok in tokens:
         if tok in ARTICLES and (tok not in _AMBIGUOUS or tok in hyphened):
             continue
