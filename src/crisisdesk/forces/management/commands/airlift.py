@@ -1,6 +1,8 @@
-"""`crisisdesk airlift plan|check|bounds`: the airlift engine's file interface (issue 4).
+"""`crisisdesk airlift plan|check|bounds`: the airlift engine's file interface (issue 4);
+`crisisdesk airlift sortie ID --status departed|landed|cancelled [--at ISO] --user U`: track a sortie.
 
-Exit codes: 0 success; 1 invalid input or an invalid plan; 2 a valid input with no plan found.
+Exit codes: 0 success; 1 invalid input, an invalid plan or a refused change; 2 a valid input with
+no plan found.
 """
 
 import json
@@ -37,7 +39,9 @@ def _gap(value: float, bound: float) -> str:
 
 
 class Command(BaseCommand):
-    help = "Plan an airlift, check a plan, or print the lower bounds."
+    help = "Plan an airlift, check a plan, print the lower bounds, or record a sortie's status."
+    # The file interface needs no database checks, and a warning on stderr would break its one-line errors.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -51,6 +55,11 @@ class Command(BaseCommand):
         c.add_argument("plan")
         b = sub.add_parser("bounds", help="print the lower bounds for INPUT.json")
         b.add_argument("input")
+        s = sub.add_parser("sortie", help="record a sortie's departure, landing or cancellation")
+        s.add_argument("sortie_id")
+        s.add_argument("--status", required=True, choices=["departed", "landed", "cancelled"])
+        s.add_argument("--at", default=None, help="ISO 8601 time with a zone (default: now)")
+        s.add_argument("--user", required=True, help="the operator's username")
 
     def handle(self, *args, action, **opts):
         getattr(self, f"_{action}")(**opts)
@@ -104,3 +113,26 @@ class Command(BaseCommand):
         self.stdout.write(f"makespan >= {b.makespan_h:.2f} h")
         for name, value in b.makespan_parts.items():
             self.stdout.write(f"  {name}: {value:.2f} h")
+
+    def _sortie(self, *, sortie_id, status, at, user, **_):
+        from django.contrib.auth import get_user_model
+
+        from crisisdesk.engines.procedures.timing import TimingError, parse_instant
+        from crisisdesk.errors import DomainError
+        from crisisdesk.forces.actions import sortie_set_status
+        from crisisdesk.forces.queries import access_sortie
+
+        operator = get_user_model().objects.filter(username=user).first()
+        if operator is None:
+            raise CommandError(f"no user {user!r}", returncode=1)
+        try:
+            when = parse_instant(at) if at else None
+        except TimingError as exc:
+            raise CommandError(f"--at: {exc}", returncode=1) from None
+        try:
+            sortie = sortie_set_status(sortie=access_sortie(operator, sortie_id), user=operator, status=status, at=when)
+        except DomainError as exc:
+            raise CommandError(exc.detail, returncode=1) from None
+        moment = {"departed": sortie.departed_at, "landed": sortie.landed_at, "cancelled": sortie.cancelled_at}[status]
+        self.stdout.write(f"sortie {sortie.pk} ({sortie.aircraft} {sortie.origin} -> {sortie.destination}) "
+                          f"{status} at {moment.isoformat()}")
