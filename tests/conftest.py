@@ -3,6 +3,7 @@
 import contextlib
 import io
 import os
+from unittest import mock
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,8 @@ PEOPLE = {
     "outsider": [],
 }
 PASSWORD = "correct-horse-battery"
+# Usernames that differ from the fixture name, so they never collide with the demo's logins.
+USERNAMES = {"analyst": "ana-analyst"}
 
 
 def pytest_configure(config):
@@ -63,7 +66,7 @@ def _seed():
     User = get_user_model()
     people = {}
     for name, posts in PEOPLE.items():
-        user, created = User.objects.get_or_create(username=name)
+        user, created = User.objects.get_or_create(username=USERNAMES.get(name, name))
         if created:
             user.set_password(PASSWORD)
             user.save()
@@ -159,7 +162,10 @@ def cli(db):
     def run(*args):
         out, err = io.StringIO(), io.StringIO()
         code = 0
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        # Django's command runner closes every connection when a command ends, which would end the
+        # test's transaction on PostgreSQL; the test owns the connection, so keep it open.
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), \
+                mock.patch("django.db.connections.close_all"):
             try:
                 main([str(a) for a in args])
             except SystemExit as exc:

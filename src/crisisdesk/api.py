@@ -122,6 +122,7 @@ ROUTERS = [
     ("/organization/", "crisisdesk.organization.api"),
     ("/forces/", "crisisdesk.forces.api"),
     ("/sitreps", "crisisdesk.sitreps.api"),
+    ("/", "crisisdesk.sitreps.stream_api"),
     ("/notices/", "crisisdesk.notices.api"),
     ("/registry/", "crisisdesk.registry.api"),
     ("/analytics/", "crisisdesk.analytics.api"),

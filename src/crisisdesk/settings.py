@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    # Listed for its static files only: with it, /api/docs serves Swagger UI from the package
+    # instead of a CDN (the Centre's network may be cut off).
+    "ninja",
     "crisisdesk.ledger",
     "crisisdesk.organization",
     "crisisdesk.accounts",
@@ -65,6 +68,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "crisisdesk.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "crisisdesk.middleware.BodySizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -72,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "crisisdesk.accounts.idempotency.IdempotencyMiddleware",
+    "crisisdesk.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -109,6 +115,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("CRISISDESK_TEST_SQLITE") or None}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("CRISISDESK_DB_POOL", True):
+    # A connection pool: opening a PostgreSQL connection per request costs more than the request.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": env_int("CRISISDESK_DB_POOL_SIZE", 20)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -158,3 +168,19 @@ LOGGING = {
 
 # Static files come from the app packages themselves (no collectstatic needed, no CDN).
 WHITENOISE_USE_FINDERS = True
+
+# Content Security Policy (crisisdesk.middleware): scripts and styles only from our own static
+# files, so no inline <script>, no on* attributes, no inline <style>, and no CDN. Apps that need
+# more (e.g. map tiles) add sources here rather than loosening it page by page.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}

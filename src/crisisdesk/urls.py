@@ -7,5 +7,8 @@ urlpatterns = [
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("crisisdesk.notices.urls")),
+    path("forces/", include("crisisdesk.forces.urls")),
     path("", include("crisisdesk.web.urls")),
+    path("", include("crisisdesk.sitreps.urls")),
 ]

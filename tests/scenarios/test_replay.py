@@ -5,7 +5,7 @@ import json
 import pytest
 
 from crisisdesk.analytics.tempo import case_tempo
-from crisisdesk.scenarios.replay import ReplayContext, create_keys, create_logins, load_replay, play
+from crisisdesk.scenarios.replay import ReplayContext, create_keys, create_logins, replay_kazakhstan_2022
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ def replayed(db):
     ctx = ReplayContext(say=lambda line: None)
     ctx.users = create_logins("csto")
     create_keys(ctx, "csto")
-    play(ctx, load_replay("kazakhstan-2022"))
+    replay_kazakhstan_2022(ctx)
     return ctx
 
 

@@ -146,3 +146,38 @@ def play(ctx: ReplayContext, scenario: dict) -> None:
                 raise ValueError(f"unknown replay step {kind!r}")
         ctx.case.refresh_from_db()
     current_charter()  # The replay must leave a loaded charter behind.
+
+
+# Replay parts that other areas add, in a fixed order; each is `function(ctx)`.
+EXTENSIONS = [
+    ("crisisdesk.forces.replay", "replay_forces"),
+    ("crisisdesk.sitreps.replay", "replay_sitreps"),
+    ("crisisdesk.notices.replay", "replay_notices"),
+    ("crisisdesk.registry.replay", "replay_registry"),
+    ("crisisdesk.analytics.replay", "replay_analytics"),
+]
+
+
+def extensions():
+    import importlib
+
+    found = []
+    for module_name, function in EXTENSIONS:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:
+                continue
+            raise
+        if hasattr(module, function):
+            found.append(getattr(module, function))
+    return found
+
+
+def replay_kazakhstan_2022(ctx: ReplayContext) -> dict:
+    """Play the 2022 case: the core steps, then every area's own part. One scenario that grows."""
+    scenario = load_replay("kazakhstan-2022")
+    play(ctx, scenario)
+    for extension in extensions():
+        extension(ctx)
+    return scenario

@@ -9,7 +9,13 @@ from django.db import connection, connections
 from crisisdesk.analytics.tempo import case_tempo, humanize
 from crisisdesk.engines.procedures.simulate import shipped_charter_path
 from crisisdesk.ledger.models import Event
-from crisisdesk.scenarios.replay import DEMO_PASSWORD, ReplayContext, create_keys, create_logins, load_replay, play
+from crisisdesk.scenarios.replay import (
+    DEMO_PASSWORD,
+    ReplayContext,
+    create_keys,
+    create_logins,
+    replay_kazakhstan_2022,
+)
 
 ZONES = {"UTC": "UTC", "Almaty": "Asia/Almaty", "Moscow": "Europe/Moscow"}
 
@@ -29,34 +35,11 @@ class Command(BaseCommand):
         ctx = ReplayContext(say=self.stdout.write)
         ctx.users = create_logins("csto")
         create_keys(ctx, "csto")
-        scenario = load_replay("kazakhstan-2022")
-        play(ctx, scenario)
-        for extension in self._extensions():
-            extension(ctx)
+        scenario = replay_kazakhstan_2022(ctx)
         self._print(ctx, scenario, charter)
         if not no_serve:
             self.stdout.write(f"\nServing on http://{addr}/ (Ctrl-C to stop)")
             call_command("runserver", addr, use_reloader=False)
-
-    def _extensions(self):
-        """Replay parts that other areas add (forces, notices, ...), in a fixed order."""
-        import importlib
-
-        found = []
-        for module_name, function in [("crisisdesk.forces.replay", "replay_forces"),
-                                      ("crisisdesk.sitreps.replay", "replay_sitreps"),
-                                      ("crisisdesk.notices.replay", "replay_notices"),
-                                      ("crisisdesk.registry.replay", "replay_registry"),
-                                      ("crisisdesk.analytics.replay", "replay_analytics")]:
-            try:
-                module = importlib.import_module(module_name)
-            except ModuleNotFoundError as exc:
-                if exc.name == module_name:
-                    continue
-                raise
-            if hasattr(module, function):
-                found.append(getattr(module, function))
-        return found
 
     def _fresh_database(self):
         db = connection.settings_dict
@@ -80,12 +63,19 @@ class Command(BaseCommand):
           f"{charter.version} · status {case.status}\n")
         w("Timeline (UTC | Almaty | Moscow; '≤' = no later than, '~' = approximate, 'd' = date only):")
         marks = {"exact": " ", "approx": "~", "not_after": "≤", "date_only": "d", "unknown": "?"}
+        sorties: dict[str, int] = {}
         for event in Event.objects.filter(case_ref=case.ref).order_by("at", "seq"):
+            if event.type.startswith("forces:sortie:"):
+                day = event.at.astimezone(ZoneInfo("Asia/Almaty")).strftime("%d %b")
+                sorties[f"{day} {event.type.rsplit(':', 1)[1]}"] = sorties.get(f"{day} {event.type.rsplit(':', 1)[1]}", 0) + 1
+                continue
             known = event.data.get("time_known", "exact")
             times = " | ".join(event.at.astimezone(ZoneInfo(z)).strftime("%d %b %H:%M") for z in ZONES.values())
             src = ",".join(event.data.get("sources", []))
             detail = event.data.get("member") or event.data.get("to") or event.data.get("commander") or ""
             w(f" {marks.get(known, ' ')} {times}  {event.type:<36} {detail!s:<24} {('[' + src + ']') if src else ''}")
+        if sorties:
+            w("Sorties by day (Almaty): " + "; ".join(f"{k}: {v}" for k, v in sorties.items()))
         w("\nTempo:")
         for tempo in case_tempo(case.ref):
             w(f"  {tempo.label:<34} {humanize(tempo.duration)}")

@@ -1,0 +1,59 @@
+"""/api/analytics: the case dashboard's figures."""
+
+from datetime import datetime
+
+from ninja import Router, Schema
+
+from crisisdesk.accounts import access
+from crisisdesk.analytics.dashboard import case_dashboard
+
+router = Router(tags=["analytics"])
+
+
+class TempoOut(Schema):
+    label: str
+    start: datetime | None
+    end: datetime | None
+    hours: float | None
+
+
+class AlarmOut(Schema):
+    id: int
+    source: str
+    due_at: datetime
+    raised_at: datetime
+
+
+class TimelinessOut(Schema):
+    source: str
+    every_hours: int
+    active: bool
+    reports: int
+    on_time: int
+    late: int
+    on_time_pct: int | None
+    worst_late_hours: float
+    last_report_at: datetime | None
+    next_due_at: datetime
+    overdue: bool
+    open_alarms: int
+
+
+class DashboardOut(Schema):
+    case: str
+    exercise: bool
+    as_of: datetime
+    tempo: list[TempoOut]
+    percent_deployed: float | None
+    timeliness: list[TimelinessOut]
+    alarms: list[AlarmOut]
+    reports: int
+    reports_by_kind: dict[str, int]
+
+
+@router.get("/cases/{ref}/dashboard", response=DashboardOut)
+def dashboard(request, ref: str):
+    case = access.access_case(request.auth, ref)
+    d = case_dashboard(request.auth, case)
+    d["percent_deployed"] = d["deployment"]["percent"] if d["deployment"] else None
+    return d

@@ -1,0 +1,219 @@
+"""Pages: situation reports (list, file, edit with a conflict screen), the map, the dashboard."""
+
+import base64
+from datetime import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.http import require_http_methods
+
+from crisisdesk.accounts import access
+from crisisdesk.cases import queries as case_queries
+from crisisdesk.errors import DomainError
+from crisisdesk.sitreps import actions, queries
+from crisisdesk.sitreps.models import Report
+
+TEXT_FIELDS = ("title", "body", "place", "kind", "version", "urgency", "severity", "confidence", "status", "source")
+
+
+def _case_for(request):
+    """The case named by ?case=, else the newest one the user may see; None if there is none."""
+    ref = request.GET.get("case") or request.POST.get("case")
+    try:
+        if ref:
+            return access.access_case(request.user, ref)
+        cases = case_queries.cases_visible_to(request.user)
+    except DomainError:
+        raise Http404("no such case") from None
+    return cases[0] if cases else None
+
+
+def _visible_cases(user):
+    try:
+        return case_queries.cases_visible_to(user)
+    except DomainError:
+        return []
+
+
+def _instant(value: str):
+    """Parse a datetime-local or ISO value; a time without a zone is read in the viewer's zone."""
+    if not value:
+        return None
+    moment = parse_datetime(value.strip())
+    if moment is None:
+        raise ValueError(value)
+    if moment.tzinfo is None:
+        moment = timezone.make_aware(moment, timezone.get_current_timezone())
+    return moment
+
+
+def _local_input(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M") if isinstance(moment, datetime) else ""
+
+
+def _location(post) -> tuple[dict | None, dict]:
+    lat, lon = (post.get("lat") or "").strip(), (post.get("lon") or "").strip()
+    if not lat and not lon:
+        return None, {}
+    try:
+        return {"type": "Point", "coordinates": [float(lon), float(lat)]}, {}
+    except ValueError:
+        return None, {"location": "latitude and longitude must be numbers"}
+
+
+def _form_values(post) -> dict:
+    values = {k: post.get(k, "") for k in TEXT_FIELDS}
+    values.update({k: post.get(k, "") for k in ("period_from", "period_to", "lat", "lon", "preceding",
+                                                "revision", "figure_key", "figure_value", "figure_unit")})
+    values["released_to"] = post.getlist("released_to")
+    return values
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_list(request):
+    case = _case_for(request)
+    errors, values = {}, {}
+    if request.method == "POST" and case is not None:
+        values = _form_values(request.POST)
+        location, errors = _location(request.POST)
+        kwargs = {k: values[k] or None for k in ("kind", "version", "urgency", "severity", "confidence", "status",
+                                                  "source")}
+        kwargs["version"] = kwargs["version"] or "initial"
+        try:
+            period_from, period_to = _instant(values["period_from"]), _instant(values["period_to"])
+        except ValueError:
+            period_from = period_to = None
+            errors["period_from"] = "not a date and time"
+        preceding = None
+        if values["preceding"]:
+            if values["preceding"].isdigit():
+                preceding = int(values["preceding"])
+            else:
+                errors["preceding"] = "a report number"
+        figures = []
+        if values["figure_key"]:
+            figures.append({"key": values["figure_key"], "value": values["figure_value"],
+                            "unit": values["figure_unit"]})
+        attachments = []
+        for upload in request.FILES.getlist("attachments"):
+            if upload.size > actions.MAX_ATTACHMENT_BYTES:
+                errors["attachments"] = f"{upload.name} is larger than {actions.MAX_ATTACHMENT_BYTES} bytes"
+                continue
+            attachments.append({"name": upload.name, "mime_type": upload.content_type or "application/octet-stream",
+                                "content_b64": base64.b64encode(upload.read()).decode()})
+        if not errors:
+            try:
+                report = actions.sitrep_file(
+                    user=request.user, case=case, title=values["title"], body=values["body"],
+                    place=values["place"], period_from=period_from, period_to=period_to, location=location,
+                    preceding=preceding, released_to=values["released_to"] or None, attachments=attachments,
+                    figures=figures, **kwargs)
+                return redirect("sitrep-detail", report_id=report.pk)
+            except actions.FieldErrors as exc:
+                errors = exc.fields
+            except DomainError as exc:
+                errors = {"general": exc.detail}
+    reports = queries.reports_visible_to(request.user, case=case) if case is not None else []
+    status = 422 if errors else 200
+    return render(request, "sitreps/list.html", {
+        "case": case, "cases": _visible_cases(request.user), "reports": reports, "errors": errors,
+        "values": values, "kinds": Report.Kind.choices, "versions": Report.Version.choices,
+        "urgencies": Report.Urgency.choices, "severities": Report.Severity.choices,
+        "confidences": Report.Confidence.choices, "statuses": Report.Status.choices,
+        "sources": actions.sources_of(request.user),
+        "releasable": sorted(actions.releasable_codes(case)) if case is not None else [],
+        "figures": queries.figures_side_by_side(request.user, case) if case is not None else {},
+        "may_choose_official": bool(access.roles_of(request.user) & set(actions.OFFICIAL_ROLES)),
+    }, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_detail(request, report_id):
+    try:
+        report = queries.access_report(request.user, report_id)
+    except DomainError:
+        raise Http404("no such report") from None
+    errors, conflict, values = {}, None, {}
+    if request.method == "POST":
+        values = _form_values(request.POST)
+        location, errors = _location(request.POST)
+        changes = {k: values[k] for k in ("title", "body", "place", "urgency", "severity", "confidence")}
+        if location is not None or not (report.location and report.location.get("type") == "Polygon"):
+            changes["location"] = location
+        changes["released_to"] = values["released_to"] or report.released_to
+        try:
+            changes["period_from"] = _instant(values["period_from"])
+            changes["period_to"] = _instant(values["period_to"])
+        except ValueError:
+            errors["period_from"] = "not a date and time"
+        try:
+            revision = int(values["revision"])
+        except ValueError:
+            errors["revision"] = "missing; reload the page"
+            revision = 0
+        if not errors:
+            try:
+                actions.sitrep_update(user=request.user, report=report, revision=revision, changes=changes)
+                return redirect("sitrep-detail", report_id=report.pk)
+            except actions.EditConflict as exc:
+                conflict = exc
+            except actions.FieldErrors as exc:
+                errors = exc.fields
+            except DomainError as exc:
+                errors = {"general": exc.detail}
+    if conflict is not None:
+        rows = []
+        for field in ("title", "body", "place", "urgency", "severity", "confidence", "location", "period_from",
+                      "period_to", "released_to"):
+            theirs, yours = conflict.current.get(field), conflict.yours.get(field)
+            rows.append({"field": field, "theirs": theirs, "yours": yours, "differs": theirs != yours})
+        report.refresh_from_db()
+        return render(request, "sitreps/conflict.html", {
+            "report": report, "conflict": conflict, "rows": rows}, status=409)
+    if not values:
+        values = {k: getattr(report, k) for k in TEXT_FIELDS}
+        values.update({"period_from": _local_input(report.period_from), "period_to": _local_input(report.period_to),
+                       "revision": report.revision, "released_to": report.released_to})
+        if report.location and report.location.get("type") == "Point":
+            values["lon"], values["lat"] = report.location["coordinates"][:2]
+    return render(request, "sitreps/detail.html", {
+        "report": report, "errors": errors, "values": values, "revisions": report.revisions.all(),
+        "urgencies": Report.Urgency.choices, "severities": Report.Severity.choices,
+        "confidences": Report.Confidence.choices, "releasable": sorted(actions.releasable_codes(report.case)),
+    }, status=422 if errors else 200)
+
+
+@login_required
+@require_http_methods(["POST"])
+def figure_official(request, figure_id):
+    try:
+        figure = queries.access_figure(request.user, figure_id)
+        actions.figure_make_official(user=request.user, figure=figure, reason=request.POST.get("reason", ""))
+    except actions.FieldErrors as exc:
+        return render(request, "sitreps/message.html", {"message": exc.detail}, status=422)
+    except DomainError as exc:
+        if exc.status == 404:
+            raise Http404("no such figure") from None
+        return render(request, "sitreps/message.html", {"message": exc.detail}, status=exc.status)
+    return redirect(f"/sitreps/?case={figure.case.ref}#figures")
+
+
+@login_required
+def map_page(request):
+    case = _case_for(request)
+    return render(request, "sitreps/map.html", {"case": case, "cases": _visible_cases(request.user)})
+
+
+@login_required
+def dashboard(request):
+    from crisisdesk.analytics.dashboard import case_dashboard
+
+    case = _case_for(request)
+    data = case_dashboard(request.user, case) if case is not None else None
+    return render(request, "sitreps/dashboard.html", {"case": case, "cases": _visible_cases(request.user),
+                                                      "d": data})

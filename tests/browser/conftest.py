@@ -1,0 +1,90 @@
+"""Browser fixtures: Playwright driving Debian's /usr/bin/chromium against pytest-django's live server.
+
+Never a downloaded browser: the network may be closed, and Playwright's own download fails here.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django would then refuse database
+# calls from the test as "async-unsafe". The tests do not share connections with that loop.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is missing (apt-get install chromium); browser tests need it")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium, live_server, transactional_db):
+    """A fresh browser context (own cookies and IndexedDB) with a page; console errors collected."""
+    context = chromium.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15000)
+    page = context.new_page()
+    page.errors = []
+    page.on("console", lambda msg: page.errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    page.base = live_server.url
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def new_page(chromium, live_server, transactional_db):
+    """Open further independent browsers (another operator at another desk)."""
+    contexts = []
+
+    def make():
+        context = chromium.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(15000)
+        contexts.append(context)
+        page = context.new_page()
+        page.errors = []
+        page.on("console", lambda msg: page.errors.append(msg.text) if msg.type == "error" else None)
+        page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+        page.base = live_server.url
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def screenshot():
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name):
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+    return take
+
+
+@pytest.fixture
+def log_in():
+    from tests.conftest import PASSWORD
+
+    def go(page, username, *, user_label="User name", password_label="Password", button="Log in"):
+        page.goto(page.base + "/login/")
+        page.get_by_label(user_label).fill(username)
+        page.get_by_label(password_label).fill(PASSWORD)
+        page.get_by_role("button", name=button, exact=True).click()
+        page.wait_for_load_state()
+
+    return go

@@ -1,0 +1,109 @@
+"""Pages: file with field-level errors, script shown as text, the conflict screen, map and dashboard."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from crisisdesk.sitreps.models import Report
+
+
+@pytest.fixture
+def page(org):
+    def make(user):
+        client = Client()
+        client.force_login(user)
+        return client
+    return make
+
+
+def form(**over):
+    data = {"case": "kazakhstan-test", "kind": "field_observation", "title": "Checkpoint set up",
+            "body": "", "version": "initial", "period_from": "2020-01-01T00:00", "period_to": "2020-01-01T06:00",
+            "urgency": "Expected", "severity": "Minor", "confidence": "Likely", "lat": "43.35", "lon": "77.04"}
+    data.update(over)
+    return data
+
+
+def test_file_from_the_page_and_see_it(page, force_command, kz_case):
+    client = page(force_command)
+    assert client.get("/sitreps/?case=kazakhstan-test").status_code == 200
+    response = client.post("/sitreps/", form())
+    assert response.status_code == 302
+    report = Report.objects.get()
+    assert report.location == {"type": "Point", "coordinates": [77.04, 43.35]}
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_page_shows_field_errors_and_saves_nothing(page, force_command, kz_case):
+    client = page(force_command)
+    response = client.post("/sitreps/", form(lat="95", period_to="2019-01-01T00:00", released_to=["KZ", "QQ"]))
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "latitude 95.0 is out of range" in html and "the period ends before it starts" in html
+    assert "unknown member states or bodies: QQ" in html
+    assert Report.objects.count() == 0
+
+
+def test_script_in_fields_is_shown_as_text(page, force_command, kz_case):
+    client = page(force_command)
+    client.post("/sitreps/", form(title="<script>alert(1)</script>", body="<b>bold</b>"))
+    report = Report.objects.get()
+    for url in ("/sitreps/?case=kazakhstan-test", f"/sitreps/{report.pk}/"):
+        html = client.get(url).content.decode()
+        assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+        assert "<b>bold</b>" not in html
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), "inline script on the page"
+
+
+def test_conflict_screen_shows_both_versions(page, force_command, duty_officer, kz_case):
+    a, b = page(force_command), page(duty_officer)
+    a.post("/sitreps/", form())
+    report = Report.objects.get()
+    edit = {"revision": "1", "title": "First edit", "body": "", "place": "", "urgency": "Expected",
+            "severity": "Minor", "confidence": "Likely", "period_from": "2020-01-01T00:00",
+            "period_to": "2020-01-01T06:00", "lat": "43.35", "lon": "77.04", "released_to": ["ALL"]}
+    assert a.post(f"/sitreps/{report.pk}/", edit).status_code == 302
+    response = b.post(f"/sitreps/{report.pk}/", {**edit, "title": "Second edit"})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert 'id="conflict-table"' in html and "First edit" in html and "Second edit" in html
+    report.refresh_from_db()
+    assert report.title == "First edit" and report.revision == 2
+
+
+def test_other_state_cannot_open_or_edit(page, force_command, bob, kz_case):
+    page(force_command).post("/sitreps/", form(released_to=["KZ"]))
+    report = Report.objects.get()
+    client = page(bob)
+    assert client.get(f"/sitreps/{report.pk}/").status_code == 404
+    assert client.post(f"/sitreps/{report.pk}/", {"revision": "1", "title": "x"}).status_code == 404
+    assert "Checkpoint set up" not in client.get("/sitreps/?case=kazakhstan-test").content.decode()
+    kz_case.released_to = ["KZ"]
+    kz_case.save()
+    assert client.get("/map/?case=kazakhstan-test").status_code == 404
+    assert client.get("/dashboard/?case=kazakhstan-test").status_code == 404
+
+
+def test_map_and_dashboard_pages(page, api, alice, force_command, kz_case):
+    page(force_command).post("/sitreps/", form())
+    client = page(alice)
+    html = client.get("/map/?case=kazakhstan-test").content.decode()
+    assert 'id="map"' in html and "sitreps/map.js" in html and "leaflet.js" in html
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
+    assert client.get("/dashboard/?case=kazakhstan-test").status_code == 200
+    layers = api(alice).get("/api/sitreps/layers?case=kazakhstan-test").json()
+    assert {m["code"] for m in layers["members"]} >= {"KZ", "RU", "BY"}
+    assert any(f["properties"]["icao"] == "UAAA" for f in layers["airfields"]["features"])
+    assert len(layers["incidents"]["features"]) == 1
+    dash = api(alice).get("/api/analytics/cases/kazakhstan-test/dashboard")
+    assert dash.status_code == 200 and dash.json()["reports"] == 1
+
+
+def test_static_assets_are_vendored():
+    from django.contrib.staticfiles import finders
+
+    for path in ("sitreps/vendor/leaflet/leaflet.js", "sitreps/vendor/leaflet/leaflet.css",
+                 "sitreps/vendor/topojson-client/topojson-client.min.js",
+                 "sitreps/vendor/world-atlas/countries-50m.json", "sitreps/map.js", "sitreps/live.js"):
+        assert finders.find(path), path
