@@ -184,3 +184,28 @@ CONTENT_SECURITY_POLICY = {
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],
 }
+
+# -- Login and session security (issue 7) ------------------------------------------------------
+# django-axes: lock a username (from one address) out after repeated failed logins. The API's
+# bearer tokens do not go through password login and are not affected.
+AXES_ENABLED = env_bool("CRISISDESK_AXES", True)
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("CRISISDESK_LOGIN_FAILURES", 5)
+AXES_COOLOFF_TIME = env_int("CRISISDESK_LOCKOUT_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# Sessions end after SESSION_COOKIE_AGE (CRISISDESK_SESSION_SECONDS) and when the browser closes.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Served over HTTPS: secure cookies, HSTS, redirect plain HTTP (behind a proxy that sets the header).
+if HTTPS:
+    SECURE_SSL_REDIRECT = env_bool("CRISISDESK_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("CRISISDESK_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = False
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_REFERRER_POLICY = "same-origin"
+SILENCED_SYSTEM_CHECKS = ["security.W021"] if HTTPS else []  # HSTS preload is a separate, deliberate step

@@ -9,6 +9,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("crisisdesk.notices.urls")),
     path("forces/", include("crisisdesk.forces.urls")),
+    path("registry/", include("crisisdesk.registry.urls")),
     path("", include("crisisdesk.web.urls")),
     path("", include("crisisdesk.sitreps.urls")),
 ]

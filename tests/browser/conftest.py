@@ -88,3 +88,48 @@ def log_in():
         page.wait_for_load_state()
 
     return go
+
+
+@pytest.fixture
+def live_hub(live_server):
+    """The live stream's hub as a fresh process has it: no subscribers, nothing published yet.
+
+    Streams left open by an earlier test's browser (closed only at their next keepalive) would keep
+    the hub's last published seq from that test's ledger; each test flushes the database, so its
+    ledger counts from 1 again and those seqs would look already published. A real ledger never
+    goes back, so only tests need this.
+    """
+    from crisisdesk.sitreps import stream
+
+    with stream.hub._lock:
+        stream.hub._subscribers.clear()
+        stream.hub.last_seq = None
+    yield stream.hub
+
+
+@pytest.fixture
+def live_api(live_server):
+    """Call the live server's HTTP API as a user with a Bearer token; return (status, JSON body)."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    from crisisdesk.accounts.actions import token_create
+
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never through a proxy
+    tokens = {}
+
+    def call(user, method, path, body=None):
+        if user.username not in tokens:
+            tokens[user.username] = token_create(username=user.username, actor="test")
+        request = urllib.request.Request(
+            live_server.url + path, method=method, data=None if body is None else json.dumps(body).encode(),
+            headers={"Authorization": f"Bearer {tokens[user.username]}", "Content-Type": "application/json",
+                     "Accept": "application/json"})
+        try:
+            with opener.open(request, timeout=15) as response:
+                return response.status, json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as exc:
+            return exc.code, json.loads(exc.read() or b"null")
+
+    return call

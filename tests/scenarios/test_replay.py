@@ -23,24 +23,19 @@ def replayed(db):
     return ctx
 
 
-def test_the_replay_reaches_closure_with_four_adopted_decisions(replayed):
+def test_the_replay_closes_gives_the_historical_tempo_and_verifies(replayed, cli, tmp_path):
+    """One replay, several checks: the full replay is the slowest fixture of the suite."""
     case = replayed.case
     assert case.ref == "kazakhstan-2022"
     assert case.status == "closed"
     assert [d.outcome for d in case.decisions.order_by("pk")] == ["adopted"] * 4
     assert case.mandate.commander == "Col.-Gen. A. N. Serdyukov"
-
-
-def test_the_replay_gives_the_historical_tempo(replayed):
     tempo = {t.label: t.duration.total_seconds() / 3600 for t in case_tempo("kazakhstan-2022")}
     assert 2 <= tempo["appeal → decision"] <= 4  # appeal ≤ 18:55Z, decision ≈ 21:40Z on 5 Jan
     assert 24 <= tempo["decision → force formed"] <= 48  # the CMD decision of 7 Jan
     assert tempo["decision → first landing"] < 24  # landings on 6 Jan
     assert 72 <= tempo["decision → full deployment"] <= 96  # complete on 9 Jan
     assert 13 * 24 <= tempo["decision → withdrawal complete"] <= 14 * 24  # complete on 19 Jan
-
-
-def test_the_replayed_ledger_and_decisions_verify(replayed, cli, tmp_path):
     code, out, err = cli("audit", "verify")
     assert code == 0, err
     target = tmp_path / "kz.json"

@@ -148,7 +148,9 @@ def schedule(
         options = []
         seen_unused: set[str] = set()
         for craft in by_type.get(load.type, []):
-            if not craft.used:
+            if load.aircraft is not None and craft.name != load.aircraft:
+                continue
+            if not craft.used and load.aircraft is None:
                 # Unused aircraft of one type and base are interchangeable: try the first only.
                 if craft.base in seen_unused:
                     continue

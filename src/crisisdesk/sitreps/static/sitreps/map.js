@@ -63,15 +63,13 @@
     var p = f.properties || {};
     var ex = !!p.exercise || caseExercise;
     var color = ex ? "#b35c00" : ({ Extreme: "#6b0000", Severe: "#b00020", Moderate: "#d35400" }[p.severity] || "#555");
-    var style = { color: color, weight: 2, dashArray: ex ? "6 4" : null, fillColor: color, fillOpacity: 0.35 };
+    var style = { color: color, weight: 2, dashArray: ex ? "6 4" : null, fillColor: color, fillOpacity: 0.35,
+      className: ex ? "incident exercise-item" : "incident" };
     var layer = f.geometry.type === "Point"
       ? L.circleMarker([f.geometry.coordinates[1], f.geometry.coordinates[0]], Object.assign({ radius: 8 }, style))
       : L.geoJSON(f, { style: function () { return style; } });
     layer.bindPopup(popup([["Report", p.number], ["Title", p.title], ["Type", p.kind], ["Source", p.source], ["Place", p.place],
       ["Urgency / severity / confidence", [p.urgency, p.severity, p.confidence].join(" / ")], ["Status", p.status], ["Filed", p.filed_at]], ex));
-    if (layer.getElement === undefined && layer.eachLayer) {
-      layer.eachLayer(function (l) { l.options.className = ex ? "exercise-item" : "incident"; });
-    }
     layer.feature = f;
     return layer;
   }
@@ -81,7 +79,14 @@
     if (id !== undefined && incidentById[id]) { layers.incidents.removeLayer(incidentById[id]); }
     var layer = incidentLayer(f);
     layer.addTo(layers.incidents);
-    if (id !== undefined) { incidentById[id] = layer; }
+    if (id !== undefined) {
+      incidentById[id] = layer;
+      // A stable hook on the drawn shape (the SVG path) for tests and tools: which report it shows.
+      (layer.eachLayer ? layer.getLayers() : [layer]).forEach(function (l) {
+        var node = l.getElement && l.getElement();
+        if (node) { node.setAttribute("data-sitrep-id", String(id)); }
+      });
+    }
     var count = Object.keys(incidentById).length;
     el.dataset.incidents = String(count);
     el.setAttribute("data-incident-ids", Object.keys(incidentById).join(","));
