@@ -30,22 +30,9 @@ REPORT_MARK = "Zq7ReportMark"  # the report released to KZ alone
 SCREEN_MARK = "Zq7ScreenMark"  # the name Kazakhstan's delegate screened
 MARKS = {CASE_MARK: SEES_CASE, REPORT_MARK: SEES_KZ_ONLY, SCREEN_MARK: SEES_KZ_ONLY}
 
-# Leaks this matrix found in code owned elsewhere, not fixed yet: each row fails until the fix
-# lands (strict xfail), then must lose its entry here.
-_REPORT_EVENTS = ("shows the ledger events of a report released to Kazakhstan alone (their data carry its "
-                  "title and body) to Russia: events are gated on the case only, not on the event's own "
-                  "released_to as the live stream does")
-KNOWN_LEAKS = {
-    ("GET", "/api/cases/{ref}/timeline"): "cases.queries.case_timeline " + _REPORT_EVENTS,
-    ("GET", "/api/notices/export/{kind}.csv"): "the ledger CSV export " + _REPORT_EVENTS,
-    ("GET", "/cases/{ref}/history/"): "web.views.case_history " + _REPORT_EVENTS,
-    ("GET", "/history/{subject}/"): "web.views.subject_history('sitrep:N') checks the case but not the "
-                                    "report's own release",
-    ("GET", "/public/statements/"): "the public list prints the case's internal title (released to KZ, RU) "
-                                    "to anyone",
-    ("GET", "/public/statements/{uid}/"): "the public statement prints the case's internal title "
-                                          "(released to KZ, RU) to anyone",
-}
+# Rows that fail today because of a known leak, (method, path) -> why, run as strict xfail so
+# that a fix must remove its entry. Empty: every leak the matrix found is fixed.
+KNOWN_LEAKS: dict = {}
 
 
 def _rows(rules):

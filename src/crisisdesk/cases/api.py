@@ -84,7 +84,7 @@ def get_case(request, ref: str):
 def timeline(request, ref: str):
     case = access.access_case(request.auth, ref)
     events = [EventOut(seq=e.seq, type=e.type, at=e.at, actor=e.actor, subject=e.subject, data=e.data)
-              for e in queries.case_timeline(case)]
+              for e in queries.case_timeline(case, request.auth)]
     return TimelineOut(case=CaseOut.build(case), events=events)
 
 

@@ -14,6 +14,6 @@ def cases_visible_to(user):
     return [c for c in cases if access.may_see(user, c.released_to)]
 
 
-def case_timeline(case: Case) -> list[Event]:
-    """Return the case's events in the order they happened."""
-    return list(Event.objects.filter(case_ref=case.ref).order_by("at", "seq"))
+def case_timeline(case: Case, user) -> list[Event]:
+    """Return the case's events that the user may see, in the order they happened."""
+    return access.events_visible_to(user, Event.objects.filter(case_ref=case.ref).order_by("at", "seq"))

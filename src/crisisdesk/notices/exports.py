@@ -51,7 +51,7 @@ def _ledger(user, case):
         qs = qs.filter(case_ref__in=refs)
     header = ["seq", "type", "at", "recorded_at", "actor", "case", "subject", "data", "prev_hash", "hash"]
     rows = ([e.seq, e.type, e.at, e.recorded_at, e.actor, e.case_ref, e.subject, e.data, e.prev_hash, e.hash]
-            for e in qs.iterator(chunk_size=2000))
+            for e in qs.iterator(chunk_size=2000) if user is None or access.may_see_event(user, e))
     return header, rows
 
 

@@ -38,7 +38,7 @@ def live_stream(request, filters: Query[StreamFilter]):
     access.require_post(user)
     case = access.access_case(user, filters.case).ref if filters.case else None
     header = request.headers.get("Last-Event-ID", "").strip()
-    after = int(header) if header.isdigit() else filters.last_event_id
+    after = int(header) if header.isascii() and header.isdigit() else filters.last_event_id
     sub = stream.Subscriber(staff=access.is_staff_role(user), members=access.members_of(user), case=case)
     start = stream.hub.subscribe(sub)
     try:

@@ -90,7 +90,7 @@ def report_list(request):
             errors["period_from"] = "not a date and time"
         preceding = None
         if values["preceding"]:
-            if values["preceding"].isdigit():
+            if values["preceding"].isascii() and values["preceding"].isdigit():
                 preceding = int(values["preceding"])
             else:
                 errors["preceding"] = "a report number"

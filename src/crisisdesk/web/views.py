@@ -94,7 +94,7 @@ def case_detail(request, ref):
     case = _case_or_404(request.user, ref)
     panels = [_decision_panel(request.user, d) for d in case.decisions.select_related("case").order_by("pk")]
     return render(request, "web/case_detail.html", {
-        "case": case, "panels": panels, "events": queries.case_timeline(case),
+        "case": case, "panels": panels, "events": queries.case_timeline(case, request.user),
         "host_zone": case.host.zone, "server_now": clock.now(),
     })
 
@@ -111,6 +111,9 @@ def decision_status(request, ref, decision_id):
 
 
 def _history(request, *, events, title, case=None, back=None):
+    events = access.events_visible_to(request.user, events)
+    if not events:
+        raise Http404("nothing recorded about this")
     page = Paginator(events, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "web/history.html", {
         "title": title, "page": page, "case": case, "back": back,

@@ -35,14 +35,35 @@ def _items(problem: Problem, units: list[Unit]):
 def pair_sortie_bound(problem: Problem, units: list[Unit]) -> int:
     """Return a lower bound on the sorties that carry `units` (all of one pair) over the mixed fleet.
 
-    It solves a tiny integer programme over the number of sorties of each type: the sorties must
-    together offer enough payload, seats and floor length; items too heavy or too long to share
-    with each other need a sortie each; and items that fit only one type need enough of that type.
-    Any plan satisfies these constraints, so the optimum is a valid bound.
+    It solves a tiny integer programme over the number of sorties of each type (see
+    `_add_pair_constraints`). Any plan satisfies these constraints, so the optimum is a valid bound.
     """
     kinds = problem.available_types()
     if not any(not u.is_empty() for u in units):
         return 0
+    model = cp_model.CpModel()
+    x = {k.code: model.NewIntVar(0, 100_000, k.code) for k in kinds}
+    _add_pair_constraints(model, problem, units, x)
+    model.Minimize(sum(x.values()))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 5.0
+    solver.parameters.num_workers = 1
+    status = solver.Solve(model)
+    if status == cp_model.OPTIMAL:
+        return int(round(solver.ObjectiveValue()))
+    if status == cp_model.FEASIBLE:
+        return int(math.floor(solver.BestObjectiveBound() + EPS))
+    return 1
+
+
+def _add_pair_constraints(model: cp_model.CpModel, problem: Problem, units: list[Unit], x: dict) -> None:
+    """Add what any plan's sorties of each type (`x[code]`) on one pair must satisfy.
+
+    The sorties must together offer enough payload, seats and floor length; items too heavy or
+    too long to share with each other need a sortie each; and items that fit only one type need
+    enough of that type. Demands are rounded down and capacities up, so it stays a relaxation.
+    """
+    kinds = problem.available_types()
     pk = problem.person_kg
     weight = sum(u.cargo_kg + u.personnel * pk for u in units)
     weight += sum(v.count * v.weight_kg for v in _items(problem, units))
@@ -51,10 +72,6 @@ def pair_sortie_bound(problem: Problem, units: list[Unit]) -> int:
     vehicles = list(_items(problem, units))
     heavy = sum(v.count for v in vehicles if all(v.weight_kg > k.payload_kg / 2 for k in kinds if v.fits(k)))
     long_ = sum(v.count for v in vehicles if all(v.length_m > k.length_m / 2 for k in kinds if v.fits(k)))
-
-    model = cp_model.CpModel()
-    # Demands are rounded down and capacities up, so the integer model stays a relaxation.
-    x = {k.code: model.NewIntVar(0, 100_000, k.code) for k in kinds}
     model.Add(sum(math.ceil(k.payload_kg) * x[k.code] for k in kinds) >= math.floor(weight + EPS))
     model.Add(sum(math.ceil(k.length_m * 100) * x[k.code] for k in kinds) >= math.floor(length * 100 + EPS))
     model.Add(sum(k.seats * x[k.code] for k in kinds) >= persons)
@@ -69,16 +86,6 @@ def pair_sortie_bound(problem: Problem, units: list[Unit]) -> int:
             model.Add(x[k.code] >= math.ceil(ln / k.length_m - 1e-6))
             model.Add(x[k.code] >= sum(v.count for v in own if v.weight_kg > k.payload_kg / 2))
             model.Add(x[k.code] >= sum(v.count for v in own if v.length_m > k.length_m / 2))
-    model.Minimize(sum(x.values()))
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = 5.0
-    solver.parameters.num_workers = 1
-    status = solver.Solve(model)
-    if status == cp_model.OPTIMAL:
-        return int(round(solver.ObjectiveValue()))
-    if status == cp_model.FEASIBLE:
-        return int(math.floor(solver.BestObjectiveBound() + EPS))
-    return 1
 
 
 def _dff(x: float, k: int) -> float:
@@ -150,6 +157,9 @@ def compute_bounds(problem: Problem) -> Bounds:
         "fleet_throughput": _throughput_bound(problem, sum(by_pair.values())),
         "parking": _parking_bound(problem, pairs),
     }
+    if pairs:
+        low = max(parts.values())
+        parts["fleet_parking_time"] = _fleet_parking_time_bound(problem, pairs, low)
     return Bounds(
         sorties=sum(by_pair.values()),
         makespan_h=max(parts.values()) if pairs else 0.0,
@@ -239,3 +249,94 @@ def _throughput_bound(problem: Problem, needed: int) -> float:
             lo = mid
     # Capacity changes only at landing instants; bisection ends just above one, so step back a hair.
     return max(0.0, hi - 1e-6)
+
+
+def _fleet_parking_time_bound(problem: Problem, pairs: dict[tuple[str, str], list[Unit]], low: float) -> float:
+    """Return the smallest T (at least `low`, to 0.01 h) for which the sorties can fit the time.
+
+    Let x[p][k] be the sorties of type k on pair p, subject to each pair's capacity constraints.
+
+    * Airframe time. Between two loaded landings L_i < L_j of one airframe lie a ground time g,
+      an empty leg into the next origin o (at least e(o), the shortest flight into o from any
+      destination) and the loaded leg τ(p). So each sortie but an airframe's first takes at
+      least w(p) = τ(p) + g + e(o_p) of the span from its first landing (at least `first`,
+      its earliest possible loaded landing) to T. Summed over airframes:
+      Σ_p w(p) x[p][k] ≤ Σ_airframes (T − first + max_p w(p)).
+    * Parking. Each landing at destination d keeps one of its M places for at least g_k. The
+      landings happen in [e_d, T], e_d the earliest possible landing there; at most M
+      aircraft are on the ground at T, each for at most g_max more. So
+      Σ_{p→d} g_k x[p][k] ≤ M (T − e_d + g_max).
+
+    Any plan with makespan T satisfies all of these, so if the integer programme is infeasible for
+    T, every plan's makespan exceeds T. Feasibility grows with T, so bisection finds the bound.
+    Times are in ticks of 0.01 h; coefficients round down and capacities up.
+    """
+    kinds = problem.available_types()
+    dests = sorted({d for _, d in pairs})
+    origins = sorted({o for o, _ in pairs})
+    ready = {pair: min(u.ready_h for u in us) for pair, us in pairs.items()}
+
+    def ticks_down(h: float) -> int:
+        return math.floor(h * 100 + 1e-6)
+
+    airframes = []  # (type, count, first landing h)
+    for e in problem.fleet:
+        if e.count:
+            first = min(
+                max(ready[(o, d)], problem.flight_h(e.type, e.base, o)) + problem.flight_h(e.type, o, d) for o, d in pairs
+            )
+            airframes.append((e.type, e.count, first))
+    w = {}
+    for k in kinds:
+        into = {o: min(problem.flight_h(k.code, d, o) for d in dests) for o in origins}
+        for (o, d) in pairs:
+            w[(o, d, k.code)] = problem.flight_h(k.code, o, d) + k.ground_time_h + into[o]
+    w_max = {k.code: max(w[(o, d, k.code)] for o, d in pairs) for k in kinds}
+    earliest = {}
+    for (o, d), us in pairs.items():
+        for u in us:
+            reach = _reach_h(problem, o)
+            t = min(max(u.ready_h, reach[c]) + problem.flight_h(c, o, d) for c in reach)
+            earliest[d] = min(earliest.get(d, math.inf), t)
+    g_max = max(k.ground_time_h for k in kinds)
+
+    def feasible(t: float) -> bool:
+        model = cp_model.CpModel()
+        x = {}
+        for pair, units in pairs.items():
+            x[pair] = {k.code: model.NewIntVar(0, 100_000, "") for k in kinds}
+            _add_pair_constraints(model, problem, units, x[pair])
+        for k in kinds:
+            span = sum(n * max(0.0, t - first + w_max[k.code]) for code, n, first in airframes if code == k.code)
+            if not any(code == k.code for code, _, _ in airframes):
+                continue
+            model.Add(sum(ticks_down(w[(o, d, k.code)]) * x[(o, d)][k.code] for o, d in pairs) <= math.ceil(span * 100 + 1e-6))
+        for d in dests:
+            room = problem.airfields[d].max_on_ground * max(0.0, t - earliest[d] + g_max)
+            model.Add(
+                sum(ticks_down(k.ground_time_h) * x[(o, dd)][k.code] for o, dd in pairs if dd == d for k in kinds)
+                <= math.ceil(room * 100 + 1e-6)
+            )
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = 2.0
+        solver.parameters.num_workers = 1
+        status = solver.Solve(model)
+        # Unknown counts as feasible, so the bound stays valid when the solver gives up.
+        return status != cp_model.INFEASIBLE
+
+    if feasible(low):
+        return low
+    hi = low + 1.0
+    while not feasible(hi):
+        hi = low + 2 * (hi - low)
+        if hi - low > 1e6:
+            return low
+    lo = low
+    while hi - lo > 0.01:
+        mid = (lo + hi) / 2
+        if feasible(mid):
+            hi = mid
+        else:
+            lo = mid
+    # Every T below `lo` was shown infeasible.
+    return lo

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from .model import AircraftType, Problem, Unit
+from .model import AircraftType, Problem, Unit, Vehicle
 
 
 @dataclass
@@ -32,9 +32,6 @@ class Load:
     destination: str
     release: float
     parts: list[Part]
-    # Set by `timed_loads` for scarce types: the airframe that flies the load, which then
-    # leaves no earlier than `release` (its planned departure, never before its units are ready).
-    aircraft: str | None = None
 
 
 @dataclass
@@ -161,6 +158,7 @@ def cpsat_loads(
     time_limit: float,
     type_caps: dict[str, int] | None = None,
     group_caps: dict[str, int] | None = None,
+    deterministic_time: float | None = None,
 ) -> list[Load] | None:
     """Return loads that minimise the sortie count (then the sum of releases), or None.
 
@@ -242,8 +240,16 @@ def cpsat_loads(
     big = 1 + sum(math.ceil(u.ready_h * 100) for u in problem.units) * max(1, len(objective_bins))
     model.Minimize(big * sum(objective_bins) + sum(objective_release))
     solver = cp_model.CpSolver()
+    # With a deterministic budget: one worker and a fixed seed make the packing reproducible, and
+    # the wall-clock limit only guards against a slow machine. Without one (large instances, where
+    # one worker finds too little), the parallel portfolio runs against the wall clock.
     solver.parameters.max_time_in_seconds = max(0.1, deadline - time.monotonic())
-    solver.parameters.num_workers = max(2, min(8, os.cpu_count() or 2))
+    solver.parameters.random_seed = 0
+    if deterministic_time is not None:
+        solver.parameters.max_deterministic_time = deterministic_time
+        solver.parameters.num_workers = 1
+    else:
+        solver.parameters.num_workers = max(2, min(8, os.cpu_count() or 2))
     status = solver.Solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
@@ -290,310 +296,55 @@ def _trim_cargo(problem: Problem, loads: list[Load]) -> None:
                 break
 
 
-@dataclass
-class TimedLimits:
-    """Caps that keep a load set schedulable by a target makespan (see `timed_loads`).
-
-    `horizon_h` is the target makespan. `fleet_share` scales how many sorties each aircraft type
-    may fly after each release; `parking_share` scales how many loads may land at a destination
-    after each instant. At 1.0 the caps are necessary conditions only; lower values leave slack
-    for the scheduler.
-    """
-
-    horizon_h: float
-    fleet_share: dict[str, float] = field(default_factory=dict)
-    parking_share: float = 1.0
-
-
-def _first_at_least(levels: list[float], value: float) -> int | None:
-    """Return the index of the first of the sorted `levels` at or above `value`, or None."""
-    for j, r in enumerate(levels):
-        if r >= value:
-            return j
-    return None
+def load_fill(problem: Problem, load: Load) -> float:
+    """Return how full `load` is on its type: the largest share of payload, seats or floor it uses."""
+    kind = problem.aircraft_types[load.type]
+    units = problem.unit_by_id
+    weight = lane = 0.0
+    seats = 0
+    for p in load.parts:
+        vs = {v.type: v for v in units[p.unit].vehicles}
+        weight += p.cargo_kg + p.personnel * problem.person_kg + sum(n * vs[t].weight_kg for t, n in p.vehicles.items())
+        lane += sum(n * vs[t].length_m for t, n in p.vehicles.items())
+        seats += p.personnel
+    return max(weight / kind.payload_kg, lane / kind.length_m, seats / kind.seats if kind.seats else 0.0)
 
 
-def _type_cycles(problem: Problem, kind: AircraftType) -> tuple[float, float]:
-    """Return (shortest loaded leg, shortest cycle between two loaded landings) for `kind`."""
-    pairs = list(problem.pairs())
-    dests = {d for _, d in pairs}
-    leg = min(problem.flight_h(kind.code, o, d) for o, d in pairs)
-    empty = min(problem.flight_h(kind.code, d, o) for d in dests for o, _ in pairs)
-    return leg, kind.ground_time_h + empty + leg
-
-
-def _sorties_per_airframe(problem: Problem, kind: AircraftType, base: str, after: float, limits: TimedLimits) -> int:
-    """Return how many sorties one airframe can fly leaving at or after `after` and landing by the horizon."""
-    pairs = [(o, d) for (o, d), us in problem.pairs().items() if any(u.ready_h >= after for u in us)]
-    if not pairs:
-        return 0
-    leg, cycle = _type_cycles(problem, kind)
-    reach = min(max(after, problem.flight_h(kind.code, base, o)) for o, _ in pairs)
-    leg = min(problem.flight_h(kind.code, o, d) for o, d in pairs)
-    room = limits.horizon_h + 1e-6 - reach - leg
-    if room < 0:
-        return 0
-    return 1 + (int(room // cycle) if cycle > 0 else 10_000)
-
-
-def timed_loads(
+def repack(
     problem: Problem,
-    limits: TimedLimits,
+    loads: list[Load],
+    quota: dict[str, int] | None = None,
     *,
-    deterministic_time: float,
-    wall_limit: float,
-    hint: list[Load] | None = None,
-    chained: frozenset[str] = frozenset(),
-) -> list[Load] | None:
-    """Return loads that minimise the sortie count under caps that keep them schedulable.
+    caps: dict[str, int] | None = None,
+    work: float = 0.1,
+) -> list[Load]:
+    """Pack the contents of `loads` (all of one pair) afresh, first-fit decreasing.
 
-    Units of one pair may share a load whatever their readiness; a load leaves with its latest
-    unit. For the types in `chained` (scarce ones) the model plans each airframe's sequence of
-    sorties outright: which pair each trip flies, when it leaves and lands, with the ground time
-    and the empty leg between trips, all landing by the horizon; those loads come back pinned to
-    their airframe. The other types get per-pair slots and caps: for every release, the loads of
-    a type leaving after it against what its airframes can fly by the horizon, and for every
-    destination and instant, the loads that cannot land before it against what the parking
-    places can take. The search is deterministic: one worker, a fixed seed and a deterministic
-    time budget (`wall_limit` only guards against a slow machine).
+    With `quota`, the first new loads use the largest types the quota allows, as in `ffd`. With
+    `caps` (loads per type), CP-SAT packs them instead, within `work` deterministic seconds; if
+    it finds nothing, the loads come back unchanged.
     """
-    groups = problem.pairs()
-    pair_list = list(groups)
-    kinds = problem.available_types()
-    pk = math.ceil(problem.person_kg)
-    horizon = limits.horizon_h
-    H = math.floor(horizon * 100 + 1e-6)
-    model = cp_model.CpModel()
-    veh_vars: dict[tuple[str, str], list] = {}
-    pers_vars: dict[str, list] = {}
-    cargo_vars: dict[str, list] = {}
-    unit_pair = {u.id: (o, d) for (o, d), us in groups.items() for u in us}
-    slots = []  # (pair or None, kind, used, y, pc, chain info or None)
-    timed = []  # (pair, kind, flight hours, release levels, late indicators)
-    parking_terms: dict[str, list] = {}  # destination -> [(kind, earliest landing h, bool, (slot, level))]
-    chain_trips = []  # (kind, {unit: carries it}) of each chained trip
-    objective_bins = []
-    objective_release = []
-    hint_by_group: dict[tuple[str, str, str], list[Load]] = {}
-    for load in hint or []:
-        if load.type not in chained:
-            hint_by_group.setdefault((load.origin, load.destination, load.type), []).append(load)
-    hints = []
-
-    def contents(kind: AircraftType, units: list[Unit], used):
-        """Create one load's variables for `units`; return (y, pc, z) with z[unit] = carries it."""
-        y, pc, z = {}, {}, {}
-        for u in units:
-            for v in u.vehicles:
-                if v.count:
-                    var = model.NewIntVar(0, v.count if v.fits(kind) else 0, "")
-                    y[(u.id, v.type)] = var
-                    veh_vars.setdefault((u.id, v.type), []).append(var)
-            p = model.NewIntVar(0, min(u.personnel, kind.seats) if pk <= kind.payload_kg else 0, "")
-            c = model.NewIntVar(0, math.ceil(u.cargo_kg), "")
-            pc[u.id] = (p, c)
-            pers_vars.setdefault(u.id, []).append(p)
-            cargo_vars.setdefault(u.id, []).append(c)
-            z[u.id] = model.NewBoolVar("")
-            for t in [y[(u.id, v.type)] for v in u.vehicles if v.count] + [p, c]:
-                model.Add(t == 0).OnlyEnforceIf(z[u.id].Not())
-            model.AddImplication(z[u.id], used)
-        entries = [(u, v) for u in units for v in u.vehicles if v.count]
-        weight = sum(math.ceil(v.weight_kg) * y[(u.id, v.type)] for u, v in entries)
-        weight += sum(pk * p + c for p, c in pc.values())
-        model.Add(weight <= int(kind.payload_kg) * used)
-        model.Add(sum(math.ceil(v.length_m * 1000) * y[(u.id, v.type)] for u, v in entries) <= int(kind.length_m * 1000) * used)
-        model.Add(sum(p for p, _ in pc.values()) <= kind.seats * used)
-        return y, pc, z
-
-    # Per-pair slots for the plentiful types.
-    for (o, d), units in groups.items():
-        levels = sorted({u.ready_h for u in units})
-        for kind in kinds:
-            if kind.code in chained:
-                continue
-            tau = problem.flight_h(kind.code, o, d)
-            only = ffd(problem, units, [kind]) if _all_fit(problem, units, kind) else None
-            n_slots = len(only) if only is not None else len(ffd(problem, units))
-            hinted = hint_by_group.get((o, d, kind.code), [])
-            n_slots = max(n_slots, len(hinted))
-            prev_used = None
-            for s in range(n_slots):
-                used = model.NewBoolVar("")
-                if prev_used is not None:
-                    model.AddImplication(used, prev_used)
-                prev_used = used
-                y, pc, z = contents(kind, units, used)
-                # late[j]: the load carries a unit ready at levels[j] or later (late[0] is `used`).
-                late = [used] + [model.NewBoolVar("") for _ in levels[1:]]
-                for j in range(1, len(levels)):
-                    model.AddImplication(late[j], late[j - 1])
-                for u in units:
-                    model.AddImplication(z[u.id], late[levels.index(u.ready_h)])
-                timed.append(((o, d), kind, tau, levels, late))
-                for j, r in enumerate(levels):
-                    # Counted at every instant up to its earliest landing: see the parking caps.
-                    parking_terms.setdefault(d, []).append((kind, r + tau, late[j], (len(slots), j)))
-                terms = [(levels[0], used)] + [(levels[j] - levels[j - 1], late[j]) for j in range(1, len(levels))]
-                objective_release.append(sum(round(w * 100) * v for w, v in terms))
-                slots.append(((o, d), kind, used, y, pc, None))
-                objective_bins.append(used)
-                hints.append((used, y, pc, hinted[s] if s < len(hinted) else None))
-
-    # Airframe chains for the scarce types.
-    all_units = [u for us in groups.values() for u in us]
-    for kind in kinds:
-        if kind.code not in chained:
-            continue
-        g = math.ceil(kind.ground_time_h * 100 - 1e-6)
-        tau = {p: math.ceil(problem.flight_h(kind.code, *p) * 100 - 1e-6) for p in pair_list}
-        first_dep = None
-        for craft in problem.aircraft():
-            if craft.type != kind.code:
-                continue
-            trips = _sorties_per_airframe(problem, kind, craft.base, 0.0, limits)
-            prev = None
-            for i in range(trips):
-                used = model.NewBoolVar("")
-                x = {p: model.NewBoolVar("") for p in pair_list}
-                model.Add(sum(x.values()) == used)
-                dep = model.NewIntVar(0, H, "")
-                arr = model.NewIntVar(0, H, "")
-                model.Add(arr == dep + sum(tau[p] * x[p] for p in pair_list))
-                y, pc, z = contents(kind, all_units, used)
-                for u in all_units:
-                    model.AddImplication(z[u.id], x[unit_pair[u.id]])
-                    model.Add(dep >= math.ceil(u.ready_h * 100 - 1e-6)).OnlyEnforceIf(z[u.id])
-                for p in pair_list:
-                    # A trip flies its pair only if it carries something of it.
-                    model.AddBoolOr([z[u.id] for u in groups[p]]).OnlyEnforceIf(x[p])
-                if prev is None:
-                    for p in pair_list:
-                        reach = math.ceil(problem.flight_h(kind.code, craft.base, p[0]) * 100 - 1e-6)
-                        model.Add(dep >= reach).OnlyEnforceIf(x[p])
-                    if first_dep is not None and craft.base == first_dep[1]:
-                        # Airframes of one type and base are interchangeable: order their first trips.
-                        model.Add(dep >= first_dep[0])
-                    first_dep = (dep, craft.base)
-                else:
-                    p_used, p_x, p_arr = prev
-                    model.AddImplication(used, p_used)
-                    for p in pair_list:
-                        for q in pair_list:
-                            empty = math.ceil(problem.flight_h(kind.code, p[1], q[0]) * 100 - 1e-6)
-                            model.Add(dep >= p_arr + g + empty).OnlyEnforceIf([p_x[p], x[q]])
-                chain_trips.append((kind, z))
-                slots.append((None, kind, used, y, pc, (craft.name, x, dep)))
-                objective_bins.append(used)
-                objective_release.append(dep)
-                prev = (used, x, arr)
-
-    for (uid, vt), vars_ in veh_vars.items():
-        model.Add(sum(vars_) == next(v.count for v in problem.unit_by_id[uid].vehicles if v.type == vt))
-    for u in all_units:
-        model.Add(sum(pers_vars[u.id]) == u.personnel)
-        model.Add(sum(cargo_vars[u.id]) == math.ceil(u.cargo_kg))
-
-    # Fleet caps for the per-pair types: the loads of a type that leave at or after r need, each,
-    # about a round trip (loaded leg, ground time, return leg; the last needs no return), and
-    # together must fit in the time its airframes have between r and the horizon.
-    all_levels = sorted({u.ready_h for u in all_units})
-    for kind in kinds:
-        share = limits.fleet_share.get(kind.code, 1.0)
-        mine = [(pair, tau, levels, late) for (pair, k, tau, levels, late) in timed if k.code == kind.code]
-        if not mine:
-            continue
-        back = min(problem.flight_h(kind.code, d, o) for (o, d) in groups)
-        for r in all_levels:
-            terms = []
-            for (o, d), tau, levels, late in mine:
-                j = _first_at_least(levels, r)
-                if j is not None:
-                    terms.append((round((2 * tau + kind.ground_time_h) * 100), late[j]))
-            if not terms:
-                continue
-            avail = 0.0
-            for e in problem.fleet:
-                if e.type == kind.code and e.count:
-                    starts = [max(r, problem.flight_h(kind.code, e.base, o)) for (o, _), *_ in mine]
-                    avail += e.count * max(0.0, horizon - min(starts) + kind.ground_time_h + back)
-            cap = math.floor(avail * share * 100)
-            if cap < sum(w for w, _ in terms):
-                model.Add(sum(w * v for w, v in terms) <= cap)
-
-    # Parking caps: loads that cannot land before instant θ at destination d all land in
-    # [θ, horizon]; each window of the shortest ground time takes at most max_on_ground of them.
-    for d, items in parking_terms.items():
-        limit = problem.airfields[d].max_on_ground
-        for theta in sorted({round(t, 6) for _, t, _, _ in items}):
-            first: dict[int, tuple[int, AircraftType, object]] = {}
-            for kind, t, var, (slot, j) in items:
-                # A slot counts once, through its first level that lands at or after θ.
-                if t >= theta - 1e-9 and (slot not in first or first[slot][0] > j):
-                    first[slot] = (j, kind, var)
-            members = [(k, v) for _, k, v in first.values()]
-            for kind, z in chain_trips:
-                late = [
-                    z[u.id] for u in all_units
-                    if u.destination == d and u.ready_h + problem.flight_h(kind.code, u.origin, d) >= theta - 1e-9
-                ]
-                if late:
-                    w = model.NewBoolVar("")
-                    for v in late:
-                        model.AddImplication(v, w)
-                    members.append((kind, w))
-            if not members:
-                continue
-            g = min(k.ground_time_h for k, _ in members)
-            room = horizon + 1e-6 - theta
-            cap = 0 if room < 0 else limit * (1 + (int(room // g) if g > 0 else 10_000))
-            if cap * limits.parking_share < len(members):
-                model.Add(sum(v for _, v in members) <= int(math.floor(cap * limits.parking_share + 1e-9)))
-
-    for used, y, pc, hl in hints:
-        model.AddHint(used, hl is not None)
-        parts = {p.unit: p for p in hl.parts} if hl else {}
-        for (uid, vt), var in y.items():
-            model.AddHint(var, parts[uid].vehicles.get(vt, 0) if uid in parts else 0)
-        for uid, (p, c) in pc.items():
-            part = parts.get(uid)
-            model.AddHint(p, part.personnel if part else 0)
-            model.AddHint(c, math.ceil(part.cargo_kg) if part else 0)
-    top = max(u.ready_h for u in all_units)
-    big = 1 + len(objective_bins) * (math.ceil(top * 100) + H)
-    model.Minimize(big * sum(objective_bins) + sum(objective_release))
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, wall_limit)
-    solver.parameters.max_deterministic_time = deterministic_time
-    solver.parameters.num_workers = 1
-    solver.parameters.random_seed = 0
-    status = solver.Solve(model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    loads = []
-    for pair, kind, used, y, pc, info in slots:
-        if not solver.Value(used):
-            continue
-        parts: dict[str, Part] = {}
-        for (uid, vt), var in y.items():
-            n = solver.Value(var)
-            if n:
-                parts.setdefault(uid, Part(uid)).vehicles[vt] = n
-        for uid, (p, c) in pc.items():
-            if solver.Value(p):
-                parts.setdefault(uid, Part(uid)).personnel = solver.Value(p)
-            if solver.Value(c):
-                parts.setdefault(uid, Part(uid)).cargo_kg = float(solver.Value(c))
-        if not parts:
-            continue
-        if info is None:
-            loads.append(_to_load(problem, pair[0], pair[1], _Bin(kind, parts=parts)))
-        else:
-            name, x, dep = info
-            o, d = next(p for p, var in x.items() if solver.Value(var))
-            load = _to_load(problem, o, d, _Bin(kind, parts=parts))
-            load.aircraft = name
-            load.release = max(load.release, solver.Value(dep) / 100)
-            loads.append(load)
-    _trim_cargo(problem, loads)
-    return loads
+    origin, dest = loads[0].origin, loads[0].destination
+    units = problem.unit_by_id
+    merged: dict[str, Part] = {}
+    for load in loads:
+        for p in load.parts:
+            m = merged.setdefault(p.unit, Part(p.unit))
+            m.personnel += p.personnel
+            m.cargo_kg += p.cargo_kg
+            for t, n in p.vehicles.items():
+                m.vehicles[t] = m.vehicles.get(t, 0) + n
+    pseudo = []
+    for uid, m in merged.items():
+        u = units[uid]
+        vehicles = tuple(
+            Vehicle(v.type, m.vehicles.get(v.type, 0), v.weight_kg, v.length_m, v.width_m, v.height_m)
+            for v in u.vehicles
+            if m.vehicles.get(v.type, 0)
+        )
+        pseudo.append(Unit(uid, origin, dest, u.ready_h, m.personnel, m.cargo_kg, vehicles))
+    if caps is not None:
+        sub = Problem(problem.person_kg, problem.aircraft_types, problem.fleet, problem.airfields, pseudo)
+        packed = cpsat_loads(sub, by_wave=False, time_limit=10 * work, type_caps=caps, deterministic_time=work)
+        return packed if packed is not None else list(loads)
+    return [_to_load(problem, origin, dest, b) for b in ffd(problem, pseudo, quota=quota)]

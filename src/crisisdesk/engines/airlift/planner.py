@@ -8,17 +8,31 @@ among equal makespans, the fewest sorties.
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 import time
 from dataclasses import dataclass
 
 from .bounds import Bounds, compute_bounds
-from .loads import Load, cpsat_loads, ffd_loads
+from .loads import Load, cpsat_loads, ffd_loads, load_fill, repack
 from .model import Infeasible, Problem
 from .schedule import TICKS, Schedule, schedule
 
 STALL_ROUNDS = 25
+# Up to this sortie bound, CP-SAT runs on one worker with deterministic budgets.
+DETERMINISTIC_SORTIES = 150
+# Their deterministic budgets (CP-SAT work units) for the three CP-SAT packings.
+WORK = (1.0, 0.3, 0.3)
+# The sortie-cutting search: schedule evaluations, and the least-filled loads per pair it combines.
+MERGE_EVALS = 400
+MERGE_WINDOW = 8
+# Load sets the search starts from: the best, then others that reach its makespan.
+MERGE_STARTS = 2
+# Orders tried per move: the earliest-arrival order, then jittered ones.
+MERGE_ORDERS = 4
+# Randomised routings of the scarce types tried per move.
+ROUTE_TRIES = 200
 
 
 @dataclass
@@ -66,11 +80,15 @@ def _earliest_arrival_order(problem: Problem, jitter: float = 0.0, rng: random.R
 def plan(problem: Problem, *, time_limit: float = 10.0, seed: int = 0) -> Result:
     """Return the best plan found within `time_limit` seconds (at least one plan, always)."""
     start = time.monotonic()
-    deadline = start + time_limit
+    # A small reserve for writing the result out keeps the whole call within `time_limit`.
+    deadline = start + time_limit - min(1.5, 0.03 * time_limit)
     bounds = compute_bounds(problem)
+    # Moderate instances get fixed work budgets, so that their plan depends on the input only.
+    deterministic = bounds.sorties <= DETERMINISTIC_SORTIES
     rng = random.Random(seed)
     best: tuple[Schedule, list[Load]] | None = None
     errors: list[str] = []
+    starts: list[tuple[Schedule, list[Load]]] = []
 
     def consider(loads: list[Load] | None, order, choose: str = "arrival") -> bool:
         nonlocal best
@@ -81,6 +99,7 @@ def plan(problem: Problem, *, time_limit: float = 10.0, seed: int = 0) -> Result
         except Infeasible as exc:
             errors.append(str(exc))
             return False
+        starts.append((s, loads))
         if best is None or _score(s) < _score(best[0]):
             best = (s, loads)
             return True
@@ -92,14 +111,19 @@ def plan(problem: Problem, *, time_limit: float = 10.0, seed: int = 0) -> Result
     candidates = [ffd_loads(problem, by_wave=True), ffd_loads(problem, by_wave=False)]
     for loads in candidates:
         consider(loads, order)
-    for by_wave, capped, share in ((True, True, 0.4), (False, False, 0.25), (True, False, 0.25)):
+    # Deterministic budgets (CP-SAT's own work units) keep the result independent of the machine's
+    # speed whenever the wall-clock limit is not reached.
+    for by_wave, capped, share, work in ((True, True, 0.4, WORK[0]), (False, False, 0.25, WORK[1]), (True, False, 0.25, WORK[2])):
         left = deadline - time.monotonic()
         if left <= 0.05:
             break
         caps = _type_caps(problem, best[0].makespan / TICKS) if capped and best else {}
         groups = {e.type: e.count for e in problem.fleet} if capped else {}
         consider(
-            cpsat_loads(problem, by_wave=by_wave, time_limit=min(left * share, 20.0), type_caps=caps, group_caps=groups),
+            cpsat_loads(
+                problem, by_wave=by_wave, time_limit=min(left * share, 20.0), type_caps=caps, group_caps=groups,
+                deterministic_time=work if deterministic else None,
+            ),
             order,
         )
     # Scarce large types: let each wave put up to a share of their airframes on its biggest items.
@@ -133,8 +157,187 @@ def plan(problem: Problem, *, time_limit: float = 10.0, seed: int = 0) -> Result
         improved = consider(best[1], _earliest_arrival_order(problem, jitter, rng))
         stall = 0 if improved else stall + 1
 
+    if best[1] and not timed_out:
+        # Fewer sorties at the same makespan: search from the best plan, then from the other
+        # load sets that reach its makespan, fewest sorties first.
+        target = best[0].makespan
+        tried: set[int] = set()
+        for start_s, start_loads in [best] + sorted(starts, key=lambda c: len(c[0].flights)):
+            if id(start_loads) in tried or start_s.makespan > target or len(tried) >= MERGE_STARTS:
+                continue
+            tried.add(id(start_loads))
+            merged = _merge_search(problem, start_loads, target, deadline, seed)
+            if merged is not None and _score(merged[0]) < _score(best[0]):
+                best = merged
+            if time.monotonic() >= deadline:
+                break
+        timed_out = time.monotonic() >= deadline
+
     s = best[0]
     return Result(s, bounds, _meets_bounds(s, bounds), time.monotonic() - start, timed_out)
+
+
+def _merge_search(problem: Problem, loads: list[Load], target: int, deadline: float, seed: int = 0):
+    """Cut sorties without losing makespan: re-pack two or three loads of one pair into fewer.
+
+    The makespan comes first, so a move counts only if the new loads still schedule within the
+    best makespan. Each move re-packs the contents of the least-filled loads of a pair, first on
+    the most numerous type and then with one load on each larger type (using scarce airframes
+    where their extra trips fit in the makespan). First improvement, in a fixed order, with a
+    fixed number of schedule evaluations: the result depends on the input only, unless the
+    wall-clock deadline cuts it short. Return the improved (schedule, loads), or None.
+    """
+    current = list(loads)
+    result = None
+    order = _earliest_arrival_order(problem)
+    kinds = sorted(problem.available_types(), key=lambda k: -k.payload_kg)
+    quotas = [None] + [{k.code: 1} for k in kinds]
+    counts: dict[str, int] = {}
+    for e in problem.fleet:
+        counts[e.type] = counts.get(e.type, 0) + e.count
+    most = max(counts.values())
+    scarce = {code for code, n in counts.items() if n < most} if len(counts) > 1 else set()
+    failed: set = set()
+    rng = random.Random(seed)
+    evals = 0
+    slowest = 0.0
+    budget = MERGE_EVALS
+    while evals < budget and time.monotonic() < deadline:
+        found = False
+        by_pair: dict[tuple[str, str], list[int]] = {}
+        for i, load in enumerate(current):
+            by_pair.setdefault((load.origin, load.destination), []).append(i)
+        fills = [load_fill(problem, load) for load in current]
+        moves = []
+        # Whole waves (the loads of one pair and release) re-packed with one or two more loads on
+        # each larger type, then small combinations of the least-filled loads of a pair.
+        waves: dict[tuple, list[int]] = {}
+        for i, load in enumerate(current):
+            waves.setdefault((load.origin, load.destination, load.release), []).append(i)
+        for key, idx in sorted(waves.items()):
+            if len(idx) >= 2:
+                moves.append((-1.0, key[:2], tuple(idx)))
+        for pair, idx in sorted(by_pair.items()):
+            idx = sorted(idx, key=lambda i: (fills[i], current[i].release, current[i].type))[:MERGE_WINDOW]
+            for size in (2, 3):
+                for combo in itertools.combinations(idx, size):
+                    moves.append((sum(fills[i] for i in combo), pair, combo))
+        moves.sort(key=lambda m: (m[0], m[1], m[2]))
+        for _, _, combo in moves:
+            group = [current[i] for i in combo]
+            options = [(q, False) for q in quotas]
+            if len(combo) > 3:
+                # A whole wave: exact packing with as many, then one more, of each scarce type.
+                have = {k.code: sum(1 for ld in group if ld.type == k.code) for k in kinds}
+                options = [
+                    ({k.code: have[k.code] + extra}, True) for extra in (0, 1) for k in kinds if k.code in scarce
+                ] + [({k.code: have[k.code] + extra}, False) for extra in (1, 2) for k in kinds if k.code in scarce]
+            for quota, exact in options:
+                key = (frozenset(_load_key(ld) for ld in group), tuple(sorted((quota or {}).items())), exact)
+                if key in failed:
+                    continue
+                if time.monotonic() + 1.5 * slowest > deadline:
+                    break
+                packed = repack(problem, group, None if exact else quota, caps=quota if exact else None)
+                if len(packed) >= len(group):
+                    failed.add(key)
+                    continue
+                trial = [ld for i, ld in enumerate(current) if i not in combo] + packed
+                s = None
+                for attempt in range(MERGE_ORDERS):
+                    if time.monotonic() + 1.5 * slowest > deadline:
+                        break
+                    tick = time.monotonic()
+                    evals += 1
+                    # The earliest-arrival order first, then jittered ones.
+                    key_fn = order if attempt == 0 else _earliest_arrival_order(problem, (0.25, 0.5, 1.0, 2.0)[attempt % 4], rng)
+                    try:
+                        s = schedule(problem, trial, key_fn)
+                    except Infeasible:
+                        s = None
+                    slowest = max(slowest, time.monotonic() - tick)
+                    if s is not None and s.makespan <= target:
+                        break
+                if (s is None or s.makespan > target) and scarce and time.monotonic() + 1.5 * slowest < deadline:
+                    # The list rule may waste the scarce airframes: route them first, then pin.
+                    route = _route_scarce(problem, trial, scarce, target / TICKS, rng)
+                    if route is not None:
+                        evals += 1
+                        pinned, planned = route
+                        try:
+                            s = schedule(problem, trial, _pinned_order(order, planned), pinned=pinned)
+                        except Infeasible:
+                            s = None
+                if s is not None and s.makespan <= target:
+                    current, result, found = trial, (s, trial), True
+                    break
+                failed.add(key)
+                if evals >= budget or time.monotonic() >= deadline:
+                    break
+            if found or evals >= budget or time.monotonic() >= deadline:
+                break
+        if not found:
+            break
+    return result
+
+
+def _route_scarce(problem: Problem, loads: list[Load], scarce: set[str], horizon_h: float, rng: random.Random):
+    """Assign the loads of the scarce types to airframes so that all land by `horizon_h`.
+
+    Parking and the other types are ignored here; the scheduler checks the result. Randomised
+    constructions (release order with noise, each load on the airframe that lands it first or on a
+    random one that still lands it in time) until one succeeds. Return ({id(load): airframe},
+    {id(load): planned landing}) or None.
+    """
+    mine = [ld for ld in loads if ld.type in scarce]
+    if not mine:
+        return None
+    crafts = [a for a in problem.aircraft() if a.type in scarce]
+    g = {code: problem.aircraft_types[code].ground_time_h for code in scarce}
+    fly = problem.flight_h
+    for attempt in range(ROUTE_TRIES):
+        noise = 0.0 if attempt == 0 else rng.choice((0.5, 1.0, 2.0, 4.0))
+        greedy_share = 1.0 if attempt == 0 else rng.choice((0.5, 0.8, 0.95))
+        seq = sorted(mine, key=lambda ld: ld.release + fly(ld.type, ld.origin, ld.destination) + rng.uniform(0, noise))
+        state = {a.name: (a.base, None) for a in crafts}  # name -> (location, free from; None = unused)
+        pinned, planned = {}, {}
+        ok = True
+        for ld in seq:
+            tau = fly(ld.type, ld.origin, ld.destination)
+            options = []
+            for a in crafts:
+                if a.type != ld.type:
+                    continue
+                loc, free = state[a.name]
+                ready = fly(a.type, loc, ld.origin) + (0.0 if free is None else free)
+                options.append((max(ready, ld.release) + tau, a.name))
+            options.sort()
+            fitting = [o for o in options if o[0] <= horizon_h + 1e-6]
+            if not fitting:
+                ok = False
+                break
+            land, name = fitting[0] if rng.random() < greedy_share else rng.choice(fitting)
+            state[name] = (ld.destination, land + g[ld.type])
+            pinned[id(ld)] = name
+            planned[id(ld)] = land
+        if ok:
+            return pinned, planned
+    return None
+
+
+def _pinned_order(order, planned: dict[int, float]):
+    """Order pinned loads by their planned landing and the others by `order`."""
+
+    def key(load: Load) -> tuple:
+        base = order(load)
+        return (planned[id(load)],) + base[1:] if id(load) in planned else base
+
+    return key
+
+
+def _load_key(load: Load) -> tuple:
+    parts = tuple(sorted((p.unit, p.personnel, p.cargo_kg, tuple(sorted(p.vehicles.items()))) for p in load.parts))
+    return (load.type, load.origin, load.destination, parts)
 
 
 def _type_caps(problem: Problem, horizon_h: float) -> dict[str, int]:

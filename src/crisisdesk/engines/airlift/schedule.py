@@ -127,12 +127,14 @@ def schedule(
     order: Callable[[Load], tuple],
     *,
     choose: str = "arrival",
+    pinned: dict[int, str] | None = None,
 ) -> Schedule:
     """Schedule `loads` one by one in `order`, each on the aircraft that suits it best.
 
     With `choose="arrival"` a load goes to the aircraft that lands it earliest, preferring the
     one that waits least at the origin; with `choose="first"` it goes to the aircraft that can
-    depart first (the baseline's rule). Raise `Infeasible` if some load fits nowhere.
+    depart first (the baseline's rule). `pinned` maps some loads (by `id`) to the aircraft that
+    must fly them. Raise `Infeasible` if some load fits nowhere.
     """
     timing = _Timing(problem)
     parking = Parking(problem)
@@ -147,10 +149,12 @@ def schedule(
         release = up(load.release)
         options = []
         seen_unused: set[str] = set()
+        want = (pinned or {}).get(id(load))
         for craft in by_type.get(load.type, []):
-            if load.aircraft is not None and craft.name != load.aircraft:
-                continue
-            if not craft.used and load.aircraft is None:
+            if want is not None:
+                if craft.name != want:
+                    continue
+            elif not craft.used:
                 # Unused aircraft of one type and base are interchangeable: try the first only.
                 if craft.base in seen_unused:
                     continue
