@@ -14,6 +14,8 @@ class EventType(StrEnum):
     KEY_REVOKED = "organization:key:revoked"
     POST_ASSIGNED = "accounts:post:assigned"
     TOKEN_CREATED = "accounts:token:created"
+    SECOND_FACTOR_ENROLLED = "accounts:second_factor:enrolled"
+    SECOND_FACTOR_REMOVED = "accounts:second_factor:removed"
     # cases
     APPEAL_RECEIVED = "case:appeal:received"
     CASE_MILESTONE = "case:milestone:recorded"

@@ -209,3 +209,12 @@ if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_REFERRER_POLICY = "same-origin"
 SILENCED_SYSTEM_CHECKS = ["security.W021"] if HTTPS else []  # HSTS preload is a separate, deliberate step
+# Two-factor login (django-otp, TOTP). A user with a confirmed TOTP device must give a current
+# code at the login page. With CRISISDESK_REQUIRE_2FA_FOR_DELEGATES, a user holding a member
+# state's (delegate) post must also have verified a second factor in the session before any
+# page or session-authenticated API call (crisisdesk.web.twofactor). API bearer tokens are not
+# affected: an administrator issues them (`crisisdesk token create`).
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
+MIDDLEWARE += ["django_otp.middleware.OTPMiddleware", "crisisdesk.web.twofactor.SecondFactorMiddleware"]
+CRISISDESK_REQUIRE_2FA_FOR_DELEGATES = env_bool("CRISISDESK_REQUIRE_2FA_FOR_DELEGATES", False)
+OTP_TOTP_ISSUER = "crisisdesk"

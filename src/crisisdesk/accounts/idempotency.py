@@ -1,9 +1,12 @@
 """Idempotency-Key for API writes: a retried request gets the first answer, never a second write."""
 
 import hashlib
+import logging
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.http import HttpResponse, JsonResponse
+
+log = logging.getLogger(__name__)
 
 HEADER = "HTTP_IDEMPOTENCY_KEY"
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
@@ -29,12 +32,25 @@ class IdempotencyMiddleware:
         key = request.META.get(HEADER)
         if not key or request.method not in WRITES or not request.path.startswith("/api/"):
             return self.get_response(request)
-        from crisisdesk.accounts.models import IdempotencyKey
-
         owner = _owner(request)
         if owner is None or len(key) > 200:
             return self.get_response(request)
         digest = hashlib.sha256(request.method.encode() + request.path.encode() + b"\n" + request.body).hexdigest()
+        try:
+            return self._once(request, owner, key, digest)
+        except (OperationalError, InterfaceError) as exc:
+            # The database went away (e.g. a restart) around the view: answer as the API does,
+            # 503 + Retry-After, not a 500. The client retries with the same key, which replays the
+            # first answer if the write did commit.
+            log.warning("database unavailable: %s", exc)
+            response = JsonResponse(
+                {"error": "unavailable", "detail": "the database is unavailable; retry shortly"}, status=503)
+            response["Retry-After"] = "2"
+            return response
+
+    def _once(self, request, owner: str, key: str, digest: str):
+        from crisisdesk.accounts.models import IdempotencyKey
+
         try:
             with transaction.atomic():
                 done = IdempotencyKey.objects.filter(owner=owner, key=key).first()

@@ -155,6 +155,7 @@ API = [
 ]
 
 PAGES = [
+    Rule("GET", "/two-factor/", LOGGED_IN),
     Rule("GET", "/", LOGGED_IN),
     Rule("GET", "/preferences/", LOGGED_IN),
     Rule("GET", "/cases/{ref}/", SEES_CASE),

@@ -1,6 +1,7 @@
 """Pages: situation reports (list, file, edit with a conflict screen), the map, the dashboard."""
 
 import base64
+import json
 from datetime import datetime
 
 from django.contrib.auth.decorators import login_required
@@ -171,7 +172,7 @@ def report_detail(request, report_id):
         for field in ("title", "body", "place", "urgency", "severity", "confidence", "location", "period_from",
                       "period_to", "released_to"):
             theirs, yours = conflict.current.get(field), conflict.yours.get(field)
-            rows.append({"field": field, "theirs": theirs, "yours": yours, "differs": theirs != yours})
+            rows.append({"field": field, "theirs": _shown(theirs), "yours": _shown(yours), "differs": theirs != yours})
         report.refresh_from_db()
         return render(request, "sitreps/conflict.html", {
             "report": report, "conflict": conflict, "rows": rows}, status=409)
@@ -217,3 +218,12 @@ def dashboard(request):
     data = case_dashboard(request.user, case) if case is not None else None
     return render(request, "sitreps/dashboard.html", {"case": case, "cases": _visible_cases(request.user),
                                                       "d": data})
+
+
+def _shown(value):
+    """Show structured values (a GeoJSON location, a release list) as readers write them."""
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return value

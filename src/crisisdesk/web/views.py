@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crisisdesk import clock
@@ -19,7 +20,7 @@ from crisisdesk.cases import queries
 from crisisdesk.decisions.engine import engine_state
 from crisisdesk.errors import DomainError
 from crisisdesk.ledger.models import Event
-from crisisdesk.web import actions, labels, preferences
+from crisisdesk.web import actions, labels, preferences, twofactor
 
 # How often the decision panel asks the server who has answered (seconds).
 POLL_SECONDS = 4
@@ -218,3 +219,42 @@ def preferences_view(request):
         "chosen_zone": pref.zone if pref else "", "chosen_language": pref.language if pref else "",
         "effective_zone": preferences.viewer_zone(request.user),
     }, status=400 if error else 200)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor(request):
+    """Enrol a TOTP authenticator app, or verify this session with a code from it.
+
+    Without a confirmed device the page shows a new secret (as an otpauth:// URI and as text) and
+    confirms it with a first code; with one, it asks for a code when this session has none yet.
+    """
+    import django_otp
+
+    user = request.user
+    enrolled = bool(twofactor.confirmed_devices(user))
+    verified = twofactor.is_verified(user)
+    next_url = _safe_next(request)
+    error = ""
+    if request.method == "POST":
+        if enrolled and verified:
+            return redirect(next_url)
+        token = request.POST.get("token", "")
+        device = twofactor.verify(user, token) if enrolled else actions.totp_confirm(user=user, token=token)
+        if device is not None:
+            request.session.cycle_key()  # a session that gains a factor gets a new key
+            django_otp.login(request, device)
+            return redirect(next_url)
+        error = _("Wrong one-time code. Enter the code that your app shows now.")
+    context = {"enrolled": enrolled, "verified": verified, "error": error, "next": next_url,
+               "required": getattr(settings, "CRISISDESK_REQUIRE_2FA_FOR_DELEGATES", False)
+               and "delegate" in access.roles_of(user)}
+    if not enrolled:
+        from base64 import b32encode
+
+        pending = actions.totp_pending(user=user)
+        secret = b32encode(pending.bin_key).decode()
+        context.update(uri=pending.config_url, secret=" ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
+                       digits=pending.digits, period=pending.step)
+    return render(request, "web/two_factor.html", context, status=400 if error else 200)

@@ -38,8 +38,10 @@ def test_the_fleet_and_parking_time_bound_lifts_the_10x_bound():
 
 
 def test_the_2022_plan_is_deterministic_and_within_its_goals():
+    # The planner's work budgets are fixed; a generous wall-clock limit keeps a busy machine from
+    # cutting them short (on an idle two-core machine the plan takes about 7 s).
     problem = parse_problem(kazakhstan_2022())
-    first, second = plan(problem, time_limit=10), plan(problem, time_limit=10)
+    first, second = plan(problem, time_limit=60), plan(problem, time_limit=60)
     assert plan_json(first)["sorties"] == plan_json(second)["sorties"]
     assert check_plan(problem, plan_json(first)) == []
     assert first.makespan_h <= 1.03 * first.bounds.makespan_h

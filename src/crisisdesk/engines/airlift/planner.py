@@ -89,13 +89,19 @@ def plan(problem: Problem, *, time_limit: float = 10.0, seed: int = 0) -> Result
     best: tuple[Schedule, list[Load]] | None = None
     errors: list[str] = []
     starts: list[tuple[Schedule, list[Load]]] = []
+    cost = [0.0]  # the slowest schedule so far: nothing starts that could not finish in time
+
+    def out_of_time() -> bool:
+        return time.monotonic() + cost[0] >= deadline
 
     def consider(loads: list[Load] | None, order, choose: str = "arrival") -> bool:
         nonlocal best
         if loads is None:
             return False
         try:
+            tick = time.monotonic()
             s = schedule(problem, loads, order, choose=choose)
+            cost[0] = max(cost[0], time.monotonic() - tick)
         except Infeasible as exc:
             errors.append(str(exc))
             return False
@@ -114,7 +120,7 @@ def plan(problem: Problem, *, time_limit: float = 10.0, seed: int = 0) -> Result
     # Deterministic budgets (CP-SAT's own work units) keep the result independent of the machine's
     # speed whenever the wall-clock limit is not reached.
     for by_wave, capped, share, work in ((True, True, 0.4, WORK[0]), (False, False, 0.25, WORK[1]), (True, False, 0.25, WORK[2])):
-        left = deadline - time.monotonic()
+        left = deadline - time.monotonic() - 1.2 * cost[0]
         if left <= 0.05:
             break
         caps = _type_caps(problem, best[0].makespan / TICKS) if capped and best else {}
@@ -131,7 +137,7 @@ def plan(problem: Problem, *, time_limit: float = 10.0, seed: int = 0) -> Result
     for e in problem.fleet:
         counts[e.type] += e.count
     for share in (1.0, 0.5):
-        if time.monotonic() >= deadline:
+        if out_of_time():
             break
         quota = {code: max(1, int(n * share)) for code, n in counts.items()}
         if len(quota) < 2:
@@ -148,7 +154,7 @@ def plan(problem: Problem, *, time_limit: float = 10.0, seed: int = 0) -> Result
     stall = 0
     timed_out = False
     while best[1] and not _meets_bounds(best[0], bounds):
-        if time.monotonic() >= deadline:
+        if out_of_time():
             timed_out = True
             break
         if stall >= STALL_ROUNDS:
@@ -178,14 +184,16 @@ def plan(problem: Problem, *, time_limit: float = 10.0, seed: int = 0) -> Result
 
 
 def _merge_search(problem: Problem, loads: list[Load], target: int, deadline: float, seed: int = 0):
-    """Cut sorties without losing makespan: re-pack two or three loads of one pair into fewer.
+    """Cut sorties without losing makespan: re-pack groups of loads of one pair into fewer.
 
-    The makespan comes first, so a move counts only if the new loads still schedule within the
-    best makespan. Each move re-packs the contents of the least-filled loads of a pair, first on
-    the most numerous type and then with one load on each larger type (using scarce airframes
-    where their extra trips fit in the makespan). First improvement, in a fixed order, with a
-    fixed number of schedule evaluations: the result depends on the input only, unless the
-    wall-clock deadline cuts it short. Return the improved (schedule, loads), or None.
+    The makespan comes first, so a move counts only if the new loads still schedule within
+    `target` (ticks). Moves, in a fixed order: a whole wave (the loads of one pair and release)
+    packed exactly by CP-SAT with as many, or one more, loads on each scarce type, or first-fit
+    with one or two more; then two or three of the least-filled loads of a pair, first-fit on the
+    most numerous type or with one load on a larger one. A move that the list scheduler cannot fit
+    in the makespan gets jittered orders, then a routing of the scarce airframes pinned in place.
+    First improvement with a fixed number of evaluations: the result depends on the input only,
+    unless the wall-clock deadline cuts it short. Return the improved (schedule, loads), or None.
     """
     current = list(loads)
     result = None
@@ -227,7 +235,7 @@ def _merge_search(problem: Problem, loads: list[Load], target: int, deadline: fl
             group = [current[i] for i in combo]
             options = [(q, False) for q in quotas]
             if len(combo) > 3:
-                # A whole wave: exact packing with as many, then one more, of each scarce type.
+                # A whole wave (small combinations have at most three loads).
                 have = {k.code: sum(1 for ld in group if ld.type == k.code) for k in kinds}
                 options = [
                     ({k.code: have[k.code] + extra}, True) for extra in (0, 1) for k in kinds if k.code in scarce
@@ -238,7 +246,9 @@ def _merge_search(problem: Problem, loads: list[Load], target: int, deadline: fl
                     continue
                 if time.monotonic() + 1.5 * slowest > deadline:
                     break
+                tick = time.monotonic()
                 packed = repack(problem, group, None if exact else quota, caps=quota if exact else None)
+                slowest = max(slowest, time.monotonic() - tick)
                 if len(packed) >= len(group):
                     failed.add(key)
                     continue
@@ -260,8 +270,10 @@ def _merge_search(problem: Problem, loads: list[Load], target: int, deadline: fl
                         break
                 if (s is None or s.makespan > target) and scarce and time.monotonic() + 1.5 * slowest < deadline:
                     # The list rule may waste the scarce airframes: route them first, then pin.
-                    route = _route_scarce(problem, trial, scarce, target / TICKS, rng)
-                    if route is not None:
+                    tick = time.monotonic()
+                    route = _route_scarce(problem, trial, scarce, target / TICKS, rng, deadline)
+                    slowest = max(slowest, time.monotonic() - tick)
+                    if route is not None and time.monotonic() + 1.5 * slowest < deadline:
                         evals += 1
                         pinned, planned = route
                         try:
@@ -281,7 +293,9 @@ def _merge_search(problem: Problem, loads: list[Load], target: int, deadline: fl
     return result
 
 
-def _route_scarce(problem: Problem, loads: list[Load], scarce: set[str], horizon_h: float, rng: random.Random):
+def _route_scarce(
+    problem: Problem, loads: list[Load], scarce: set[str], horizon_h: float, rng: random.Random, deadline: float
+):
     """Assign the loads of the scarce types to airframes so that all land by `horizon_h`.
 
     Parking and the other types are ignored here; the scheduler checks the result. Randomised
@@ -296,6 +310,8 @@ def _route_scarce(problem: Problem, loads: list[Load], scarce: set[str], horizon
     g = {code: problem.aircraft_types[code].ground_time_h for code in scarce}
     fly = problem.flight_h
     for attempt in range(ROUTE_TRIES):
+        if time.monotonic() >= deadline:
+            return None
         noise = 0.0 if attempt == 0 else rng.choice((0.5, 1.0, 2.0, 4.0))
         greedy_share = 1.0 if attempt == 0 else rng.choice((0.5, 0.8, 0.95))
         seq = sorted(mine, key=lambda ld: ld.release + fly(ld.type, ld.origin, ld.destination) + rng.uniform(0, noise))

@@ -3,6 +3,13 @@
    textContent, never parsed as HTML. */
 (function () {
   "use strict";
+
+  // Show an ISO instant as "YYYY-MM-DD HH:MM UTC", as the pages do; unknown values pass through.
+  function formatTime(iso) {
+    var d = new Date(iso);
+    if (!iso || isNaN(d.getTime())) { return iso || ""; }
+    return d.toISOString().slice(0, 16).replace("T", " ") + " UTC";
+  }
   var el = document.getElementById("map");
   if (!el || !window.L) { return; }
   var EX = el.dataset.labelExercise || "EXERCISE";
@@ -69,7 +76,7 @@
       ? L.circleMarker([f.geometry.coordinates[1], f.geometry.coordinates[0]], Object.assign({ radius: 8 }, style))
       : L.geoJSON(f, { style: function () { return style; } });
     layer.bindPopup(popup([["Report", p.number], ["Title", p.title], ["Type", p.kind], ["Source", p.source], ["Place", p.place],
-      ["Urgency / severity / confidence", [p.urgency, p.severity, p.confidence].join(" / ")], ["Status", p.status], ["Filed", p.filed_at]], ex));
+      ["Urgency / severity / confidence", [p.urgency, p.severity, p.confidence].join(" / ")], ["Status", p.status], ["Filed", formatTime(p.filed_at)]], ex));
     layer.feature = f;
     return layer;
   }
