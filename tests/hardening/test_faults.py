@@ -27,8 +27,9 @@ from tests.hardening import servers
 pytestmark = [pytest.mark.postgres_only]
 
 SITREP_THREADS = 3
-POSITION_THREADS = 3  # one open decision each: a member's positions on one decision are sequential
-DECISIONS = 2 * POSITION_THREADS  # the first half for the killed server, the second for the restart
+POSITION_THREADS = 4  # KZ and RU sign on the same decision at the same time
+PER_TEST = POSITION_THREADS // 2  # open decisions per test
+DECISIONS = 2 * PER_TEST  # the first half for the killed server, the second for the restart
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -182,7 +183,7 @@ def position_maker(world, prefix: str, thread: int, decision: dict):
 
 def start_writers(base_url: str, world, prefix: str, decisions: list[dict]) -> list[Writer]:
     writers = [Writer(base_url, sitrep_maker(world, prefix, i)) for i in range(SITREP_THREADS)]
-    writers += [Writer(base_url, position_maker(world, prefix, i, d)) for i, d in enumerate(decisions)]
+    writers += [Writer(base_url, position_maker(world, prefix, i, decisions[i // 2])) for i in range(POSITION_THREADS)]
     for w in writers:
         w.start()
     return writers
@@ -262,7 +263,7 @@ def replay_same_keys(base_url: str, writes: list[Write]) -> None:
 def test_a_killed_server_loses_no_acknowledged_write_and_retries_duplicate_nothing(fault_db, start_server):
     world = fault_db.world
     server = start_server()
-    writers = start_writers(server.url, world, "kill", world["decisions"][:POSITION_THREADS])
+    writers = start_writers(server.url, world, "kill", world["decisions"][:PER_TEST])
     try:
         wait_for(lambda: acked(writers) >= 40, 30, "40 acknowledged writes before the kill")
         killed_at = time.monotonic()
@@ -377,9 +378,14 @@ def reset_suite_connections():
             conn.close_pool()
 
 
-@pytest.mark.skipif(not os.environ.get("CRISISDESK_PG_DIR"), reason="needs the cluster of scripts/with-postgres")
-def test_a_restarted_database_answers_503_recovers_and_the_stream_resumes(fault_db, start_server,
-                                                                           reset_suite_connections):
+@pytest.fixture
+def restartable_cluster():
+    if not (os.environ.get("CRISISDESK_PG_DIR") and os.environ.get("CRISISDESK_PG_BIN")):
+        pytest.skip("restarting PostgreSQL needs the throwaway cluster of scripts/with-postgres")
+
+
+def test_a_restarted_database_answers_503_recovers_and_the_stream_resumes(restartable_cluster, fault_db,
+                                                                           start_server, reset_suite_connections):
     world = fault_db.world
     server = start_server()
     pid = server.proc.pid
@@ -389,7 +395,7 @@ def test_a_restarted_database_answers_503_recovers_and_the_stream_resumes(fault_
     restart = None
     try:
         wait_for(lambda: stream.hello is not None, 10, "the stream's hello")
-        writers = start_writers(server.url, world, "restart", world["decisions"][POSITION_THREADS:])
+        writers = start_writers(server.url, world, "restart", world["decisions"][PER_TEST:])
         wait_for(lambda: acked(writers) >= 20 and stream.seqs, 30, "20 acknowledged writes, seen live")
         # The stream client goes away; writes it will have to catch up on are made meanwhile.
         stream.drop.set()

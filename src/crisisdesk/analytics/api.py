@@ -6,6 +6,7 @@ from ninja import Router, Schema
 
 from crisisdesk.accounts import access
 from crisisdesk.analytics.dashboard import case_dashboard
+from crisisdesk.sitreps.api import CadenceOut
 
 router = Router(tags=["analytics"])
 
@@ -24,28 +25,13 @@ class AlarmOut(Schema):
     raised_at: datetime
 
 
-class TimelinessOut(Schema):
-    source: str
-    every_hours: int
-    active: bool
-    reports: int
-    on_time: int
-    late: int
-    on_time_pct: int | None
-    worst_late_hours: float
-    last_report_at: datetime | None
-    next_due_at: datetime
-    overdue: bool
-    open_alarms: int
-
-
 class DashboardOut(Schema):
     case: str
     exercise: bool
     as_of: datetime
     tempo: list[TempoOut]
     percent_deployed: float | None
-    timeliness: list[TimelinessOut]
+    timeliness: list[CadenceOut]
     alarms: list[AlarmOut]
     reports: int
     reports_by_kind: dict[str, int]

@@ -154,9 +154,11 @@ def position_sign(
     signature: str,
 ) -> Position:
     """Verify and record a member's signed position; refuse anything wrong without changing anything."""
-    now = clock.now()
     with transaction.atomic():
         decision = Decision.objects.select_for_update().select_related("case").get(pk=decision.pk)
+        # Read the clock only once the decision is locked: a position signed concurrently on the
+        # same decision must not leave this one "before" it (a spurious "time goes backwards").
+        now = clock.now()
         charter = decision.case.charter.parsed()
         procedure = charter.procedures[decision.procedure]
         post = access.post_for(user, member=member, seat=procedure.seat)

@@ -85,7 +85,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"lower bounds: sorties {b.sorties}; makespan {b.makespan_h:.2f} h "
             f"(release and transit {b.makespan_parts['release_transit']:.2f}, "
-            f"fleet throughput {b.makespan_parts['fleet_throughput']:.2f}, parking {b.makespan_parts['parking']:.2f})"
+            f"fleet throughput {b.makespan_parts['fleet_throughput']:.2f}, parking {b.makespan_parts['parking']:.2f}, "
+            f"fleet and parking time {b.makespan_parts.get('fleet_parking_time', 0.0):.2f})"
         )
         self.stdout.write(
             f"plan: {s['sorties']} sorties (gap {_gap(s['sorties'], b.sorties)}), makespan {s['makespan_h']:.2f} h "
