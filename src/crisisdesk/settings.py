@@ -1,6 +1,7 @@
 """One settings module, read from the environment, failing loudly on bad values."""
 
 import os
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -115,8 +116,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("CRISISDESK_TEST_SQLITE") or None}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("CRISISDESK_DB_POOL", True):
-    # A connection pool: opening a PostgreSQL connection per request costs more than the request.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("CRISISDESK_DB_POOL", False):
+    # An optional connection pool. Off by default: each live-stream listener holds its connection
+    # for as long as it listens, so a pool must be sized above the expected listeners.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": env_int("CRISISDESK_DB_POOL_SIZE", 20)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
@@ -166,8 +168,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
-# Static files come from the app packages themselves (no collectstatic needed, no CDN).
+# Static files come from the app packages themselves (no collectstatic needed, no CDN), so an
+# absent STATIC_ROOT is normal and WhiteNoise's warning about it is noise.
 WHITENOISE_USE_FINDERS = True
+warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 
 # Content Security Policy (crisisdesk.middleware): scripts and styles only from our own static
 # files, so no inline <script>, no on* attributes, no inline <style>, and no CDN. Apps that need

@@ -1,6 +1,7 @@
 """GET /api/stream: the live stream of ledger events as Server-Sent Events, releasability applied."""
 
 from django.core.handlers.asgi import ASGIRequest
+from django.db import connection
 from django.http import StreamingHttpResponse
 from ninja import Query, Router, Schema
 from pydantic import Field
@@ -58,6 +59,11 @@ def live_stream(request, filters: Query[StreamFilter]):
     except Exception:
         stream.hub.unsubscribe(sub)
         raise
+    # The stream itself reads no database: give this request's connection back now rather than
+    # when the stream ends, or a hundred listeners would hold a hundred connections (the pool's
+    # limit). Inside a transaction (a test's) the connection must stay.
+    if not connection.in_atomic_block:
+        connection.close()
     make = stream.async_stream if isinstance(request, ASGIRequest) else stream.sync_stream
     response = StreamingHttpResponse(make(sub, first, timeout=filters.timeout, ping=filters.ping, last=last),
                                      content_type="text/event-stream; charset=utf-8")
