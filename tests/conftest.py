@@ -110,6 +110,45 @@ analyst = _person("analyst")
 outsider = _person("outsider")
 
 
+_OPENAPI = {}
+
+
+def _openapi_operations():
+    """Return [(method, compiled path regex, operation)] from the API's own OpenAPI document."""
+    import re
+
+    if not _OPENAPI:
+        from crisisdesk.api import api as ninja_api
+
+        doc = ninja_api.get_openapi_schema()
+        _OPENAPI["components"] = doc.get("components", {})
+        ops = []
+        for path, item in doc["paths"].items():
+            pattern = re.compile("^" + re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(path)) + "$")
+            for method, op in item.items():
+                ops.append((method.upper(), pattern, op))
+        _OPENAPI["ops"] = ops
+    return _OPENAPI["ops"]
+
+
+def assert_matches_openapi(method: str, path: str, response) -> None:
+    """Validate a successful JSON answer against the schema the API publishes for it (Zulip's habit)."""
+    import jsonschema
+
+    if response.status_code >= 300 or not response.get("Content-Type", "").startswith("application/json"):
+        return
+    bare = path.split("?", 1)[0]
+    for op_method, pattern, op in _openapi_operations():
+        if op_method == method.upper() and pattern.match(bare):
+            responses = op.get("responses", {})
+            declared = responses.get(response.status_code) or responses.get(str(response.status_code))
+            assert declared is not None, f"{method} {bare} answered {response.status_code}, which its schema omits"
+            schema = declared.get("content", {}).get("application/json", {}).get("schema")
+            if schema:
+                jsonschema.validate(response.json(), {**schema, "components": _OPENAPI["components"]})
+            return
+
+
 class ApiClient:
     def __init__(self, client, token):
         self.client = client
@@ -123,7 +162,10 @@ class ApiClient:
         if body is not None:
             kwargs["data"] = body
             kwargs["content_type"] = content_type
-        return getattr(self.client, method)(path, **kwargs)
+        response = getattr(self.client, method)(path, **kwargs)
+        if path.startswith("/api/") and not getattr(response, "streaming", False):
+            assert_matches_openapi(method, path, response)
+        return response
 
     def get(self, path, **kw):
         return self._send("get", path, **kw)

@@ -18,7 +18,7 @@ class TempoOut(Schema):
     hours: float | None
 
 
-class AlarmOut(Schema):
+class DashboardAlarmOut(Schema):
     id: int
     source: str
     due_at: datetime
@@ -32,7 +32,7 @@ class DashboardOut(Schema):
     tempo: list[TempoOut]
     percent_deployed: float | None
     timeliness: list[CadenceOut]
-    alarms: list[AlarmOut]
+    alarms: list[DashboardAlarmOut]
     reports: int
     reports_by_kind: dict[str, int]
 

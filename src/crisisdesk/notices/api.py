@@ -170,16 +170,16 @@ def acknowledge(request, duty_id: str, payload: AckIn):
     return DutyOut.build(actions.ack_record(duty=duty, user=request.auth, note=payload.note, at=_aware(payload.at)))
 
 
-class AlarmOut(Schema):
+class DutyAlarmOut(Schema):
     duty: int
     case: str
     kind: str
     detail: str
 
 
-@router.get("/alarms", response=list[AlarmOut])
+@router.get("/alarms", response=list[DutyAlarmOut])
 def alarms(request):
-    return [AlarmOut(duty=a["duty"].pk, case=a["duty"].case.ref, kind=a["kind"], detail=a["detail"])
+    return [DutyAlarmOut(duty=a["duty"].pk, case=a["duty"].case.ref, kind=a["kind"], detail=a["detail"])
             for a in queries.alarms(queries.duties_visible_to(request.auth))]
 
 
