@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 from django.template.loader import render_to_string
@@ -25,3 +27,16 @@ def unified_pdf(data: dict) -> bytes:
             f"PDF needs WeasyPrint and Pango ({exc.__class__.__name__}); use --format json or csv, "
             "or install weasyprint and Debian's libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core") from None
     return HTML(string=unified_html(data)).write_pdf(stylesheets=[CSS(filename=str(PRINT_CSS))])
+
+
+def unified_csv(data: dict) -> str:
+    """Return the unified list as CSV: one row per organisation and designating state."""
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["organization", "name", "state", "act", "since", "source_url", "council_decision"])
+    for entry in data["organizations"]:
+        decision = (entry["council_decision"] or {}).get("decision_ref", "")
+        for state, cell in entry["designations"].items():
+            w.writerow([entry["organization"], entry["name"], state, cell["act"], cell["since"],
+                        cell["source_url"], decision])
+    return buf.getvalue()

@@ -8,8 +8,6 @@ later change of the list can name it for re-screening.
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
@@ -25,7 +23,7 @@ from crisisdesk import clock
 from crisisdesk.accounts.access import require_post
 from crisisdesk.engines.screening import DEFAULT_THRESHOLD, QueryError
 from crisisdesk.errors import DomainError, NotFound
-from crisisdesk.registry import actions, queries
+from crisisdesk.registry import actions, documents, queries
 from crisisdesk.registry.api import MAX_BATCH
 from crisisdesk.registry.models import Organization, OrgName
 
@@ -179,19 +177,6 @@ def unified(request):
                   status=400 if error else 200)
 
 
-def unified_csv_text(data: dict) -> str:
-    """The unified list as CSV, in the columns of `crisisdesk registry unified --format csv`."""
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(["organization", "name", "state", "act", "since", "source_url", "council_decision"])
-    for entry in data["organizations"]:
-        decision = (entry["council_decision"] or {}).get("decision_ref", "")
-        for state, cell in entry["designations"].items():
-            w.writerow([entry["organization"], entry["name"], state, cell["act"], cell["since"],
-                        cell["source_url"], decision])
-    return buf.getvalue()
-
-
 def _download_as_of(request) -> date:
     as_of, error = _as_of(request)
     if error:
@@ -208,7 +193,7 @@ def unified_csv(request):
     except DomainError as exc:
         return HttpResponse(exc.detail, status=400, content_type="text/plain; charset=utf-8")
     data = queries.unified_list(as_of)
-    response = HttpResponse(unified_csv_text(data), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(documents.unified_csv(data), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="unified-{data["as_of"]}.csv"'
     return response
 

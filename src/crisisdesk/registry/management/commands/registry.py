@@ -130,15 +130,9 @@ class Command(BaseCommand):
         if format == "json":
             return self._emit(json.dumps(data, ensure_ascii=False, indent=2) + "\n", output)
         if format == "csv":
-            buf = io.StringIO()
-            w = csv.writer(buf)
-            w.writerow(["organization", "name", "state", "act", "since", "source_url", "council_decision"])
-            for entry in data["organizations"]:
-                decision = (entry["council_decision"] or {}).get("decision_ref", "")
-                for state, cell in entry["designations"].items():
-                    w.writerow([entry["organization"], entry["name"], state, cell["act"], cell["since"],
-                                cell["source_url"], decision])
-            return self._emit(buf.getvalue(), output)
+            from crisisdesk.registry.documents import unified_csv
+
+            return self._emit(unified_csv(data), output)
         from crisisdesk.registry.documents import unified_pdf
 
         if not output:
