@@ -21,41 +21,30 @@ def _pk(value, what: str) -> int:
     return pk
 
 
+def _through_case(user, queryset, value, what: str):
+    """Return the object of `queryset` named by user input if the user may see its case; else 404."""
+    access.require_post(user)
+    obj = queryset.filter(pk=_pk(value, what)).first()
+    if obj is None:
+        raise NotFound(f"no {what} {value!r}")
+    try:
+        access.access_case(user, obj.case.ref)
+    except NotFound:
+        raise NotFound(f"no {what} {value!r}") from None
+    return obj
+
+
 def access_duty(user, duty_id) -> Duty:
     """Return the duty named by user input, through its case's funnel; else 404."""
-    access.require_post(user)
-    duty = Duty.objects.select_related("case", "decision").filter(pk=_pk(duty_id, "duty")).first()
-    if duty is None:
-        raise NotFound(f"no duty {duty_id!r}")
-    try:
-        access.access_case(user, duty.case.ref)
-    except NotFound:
-        raise NotFound(f"no duty {duty_id!r}") from None
-    return duty
+    return _through_case(user, Duty.objects.select_related("case", "decision"), duty_id, "duty")
 
 
 def access_statement(user, statement_id) -> Statement:
-    access.require_post(user)
-    statement = Statement.objects.select_related("case").filter(pk=_pk(statement_id, "statement")).first()
-    if statement is None:
-        raise NotFound(f"no statement {statement_id!r}")
-    try:
-        access.access_case(user, statement.case.ref)
-    except NotFound:
-        raise NotFound(f"no statement {statement_id!r}") from None
-    return statement
+    return _through_case(user, Statement.objects.select_related("case"), statement_id, "statement")
 
 
 def access_lesson(user, lesson_id) -> Lesson:
-    access.require_post(user)
-    lesson = Lesson.objects.select_related("case").filter(pk=_pk(lesson_id, "lesson")).first()
-    if lesson is None:
-        raise NotFound(f"no lesson {lesson_id!r}")
-    try:
-        access.access_case(user, lesson.case.ref)
-    except NotFound:
-        raise NotFound(f"no lesson {lesson_id!r}") from None
-    return lesson
+    return _through_case(user, Lesson.objects.select_related("case"), lesson_id, "lesson")
 
 
 def visible_cases(user) -> list[Case]:
