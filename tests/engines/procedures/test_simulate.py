@@ -87,6 +87,14 @@ def test_frozen_and_suspended_members_drop_out_of_the_required_set():
     assert result["required"] == ["BY", "KG", "KZ", "RU", "TJ"]
 
 
+def test_a_position_after_the_decision_is_not_counted():
+    events = [circulate()] + [pos(10 + i, m, "agree") for i, m in enumerate(ACTIVE_2022)] + [
+        pos(30, "AM", "object", "too late")]
+    result = run(scenario("written", events), CSTO)
+    assert result["outcome"] == "adopted"
+    assert result["positions"]["AM"] == "agree"
+
+
 def test_it_refuses_a_non_member():
     with pytest.raises(ScenarioError, match="not a member"):
         run(scenario("written", [circulate(), pos(5, "FR", "agree")]), CSTO)

@@ -108,6 +108,10 @@ class Decision:
     def position(self, at: datetime, member: str, position: str, reason: str = "") -> None:
         self.check_position(at, member, position)
         self._tick(at)
+        if self.outcome is not None:
+            # The decision was taken on the positions before it; a later one changes nothing and
+            # is not counted (the server refuses it outright). An amendment opens a new round.
+            return
         if member not in self._base_required:
             # A frozen member is not counted, but may still formally object.
             if position == "object":
