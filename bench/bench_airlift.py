@@ -41,7 +41,8 @@ def main():
     print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}")
     rows = []
     rows += row("2022", parse_problem(kazakhstan_2022()), 10)
-    rows += row("10x force, 3x fleet", parse_problem(scaled(kazakhstan_2022(), force=10, fleet=3)), 60)
+    # The goal is under 60 s; a 50 s limit leaves room for a busy machine.
+    rows += row("10x force, 3x fleet", parse_problem(scaled(kazakhstan_2022(), force=10, fleet=3)), 50)
     for seed in RANDOM_SEEDS:
         rows += row(f"random #{seed}", parse_problem(random_instance(seed, size="big")), 2)
     head = (f"{'instance':22} {'method':8} {'makespan h':>10} {'bound h':>8} {'gap':>8} {'sorties':>7} {'bound':>5} "

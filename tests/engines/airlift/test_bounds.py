@@ -46,3 +46,28 @@ def test_the_2022_plan_is_deterministic_and_within_its_goals():
     assert check_plan(problem, plan_json(first)) == []
     assert first.makespan_h <= 1.03 * first.bounds.makespan_h
     assert first.sorties <= 1.3 * first.bounds.sorties
+
+
+def test_the_pattern_bound_lifts_the_10x_bound_above_four_fifths_of_the_greedy():
+    # Exact vehicle mixes per sortie (an Il-76 lane takes three BMD-2, not 3.4) raise the
+    # parking-time bound: no valid plan of the 10x instance can reach 0.8 x the greedy makespan.
+    problem = parse_problem(scaled(kazakhstan_2022(), force=10, fleet=3))
+    bounds = compute_bounds(problem)
+    parts = bounds.makespan_parts
+    assert parts["pattern_parking"] >= parts["fleet_parking_time"]
+    base = greedy(problem, bounds=bounds).makespan_h
+    assert 0.8 * base < bounds.makespan_h <= base
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(min_value=0, max_value=100_000), st.sampled_from([1, 2, 3]))
+def test_no_bound_part_exceeds_the_planners_plan(seed, parking):
+    # The planner's plans come much closer to the bounds than the greedy's.
+    data = random_instance(seed, size="big")
+    for a in data["airfields"]:
+        a["max_on_ground"] = parking
+    problem = parse_problem(data)
+    result = plan(problem, time_limit=2.0)
+    assert check_plan(problem, plan_json(result)) == []
+    for name, value in result.bounds.makespan_parts.items():
+        assert value <= result.makespan_h + 1e-6, name

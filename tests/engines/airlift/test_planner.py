@@ -62,3 +62,19 @@ def test_it_respects_a_parking_limit_of_one():
     doc = plan_json(plan(problem, time_limit=1))
     assert check_plan(problem, doc) == []
     assert compute_bounds(problem).makespan_h <= doc["summary"]["makespan_h"]
+
+
+def test_parking_time_packing_beats_the_greedy_when_parking_binds():
+    # Ten times the 2022 force on three times the fleet: Almaty's 8 places bind, so the loads
+    # are chosen for the parking time they use there, not for their number.
+    from crisisdesk.engines.airlift.instances import scaled
+    from crisisdesk.engines.airlift.patterns import pattern_loads
+    from crisisdesk.engines.airlift.planner import Result, _earliest_arrival_order
+    from crisisdesk.engines.airlift.schedule import schedule
+
+    problem = parse_problem(scaled(kazakhstan_2022(), force=10, fleet=3))
+    loads = pattern_loads(problem, time_limit=20, scarce_share=0.8, deterministic_time=6.0)
+    s = schedule(problem, loads, _earliest_arrival_order(problem))
+    bounds = compute_bounds(problem)
+    assert check_plan(problem, plan_json(Result(s, bounds, False, 0.0))) == []
+    assert s.makespan / 100 < 0.92 * greedy(problem, bounds=bounds).makespan_h

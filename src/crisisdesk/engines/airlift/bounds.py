@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from .model import Problem, Unit
+from .patterns import pattern_parking_bound
 
 EPS = 1e-9
 
@@ -160,6 +161,8 @@ def compute_bounds(problem: Problem) -> Bounds:
     if pairs:
         low = max(parts.values())
         parts["fleet_parking_time"] = _fleet_parking_time_bound(problem, pairs, low)
+        # The same parking and airframe-time argument over exact vehicle mixes (patterns.py).
+        parts["pattern_parking"] = pattern_parking_bound(problem, max(parts.values()))
     return Bounds(
         sorties=sum(by_pair.values()),
         makespan_h=max(parts.values()) if pairs else 0.0,

@@ -1,7 +1,8 @@
 """The planner and the greedy baseline, and the PLAN.json they write.
 
-The planner tries several load sets (first-fit decreasing per wave and per pair, and CP-SAT
-packings), schedules each in order of earliest possible arrival, then spends the rest of its time
+The planner tries several load sets (first-fit decreasing per wave and per pair, CP-SAT
+packings for the fewest sorties and, where parking binds, for the least parking time at the
+destinations: see patterns.py), schedules each in order of earliest possible arrival, then spends the rest of its time
 on randomised re-orderings of the best one. It keeps the plan with the smallest makespan and,
 among equal makespans, the fewest sorties.
 """
@@ -17,9 +18,15 @@ from dataclasses import dataclass
 from .bounds import Bounds, compute_bounds
 from .loads import Load, cpsat_loads, ffd_loads, load_fill, repack
 from .model import Infeasible, Problem
+from .patterns import pattern_loads
 from .schedule import TICKS, Schedule, schedule
 
 STALL_ROUNDS = 25
+# Shares of the scarce types' estimated airframe time the parking-time packings may use, and
+# their deterministic budget (CP-SAT work units) on moderate instances.
+PATTERN_SHARES = (1.0, 0.9, 0.85, 0.8, 0.75, 0.7)
+PATTERN_WORK = 6.0
+PATTERN_WORK_SMALL = 0.5
 # Up to this sortie bound, CP-SAT runs on one worker with deterministic budgets.
 DETERMINISTIC_SORTIES = 150
 # Their deterministic budgets (CP-SAT work units) for the three CP-SAT packings.
@@ -117,6 +124,22 @@ def plan(problem: Problem, *, time_limit: float = 10.0, seed: int = 0) -> Result
     candidates = [ffd_loads(problem, by_wave=True), ffd_loads(problem, by_wave=False)]
     for loads in candidates:
         consider(loads, order)
+    # Loads chosen for the parking time they use at the destinations (patterns.py), with the
+    # scarce types' airframe time taken at face value and then cut, since a list schedule never
+    # keeps those airframes as busy as the estimate assumes.
+    # When parking does not bind, one small packing still gives the sortie search a good start.
+    binds = _parking_binds(bounds)
+    for share in PATTERN_SHARES if binds else PATTERN_SHARES[:1]:
+        left = deadline - time.monotonic() - 1.2 * cost[0]
+        if left <= 0.05:
+            break
+        consider(
+            pattern_loads(
+                problem, time_limit=min(left * 0.15, 10.0), scarce_share=share,
+                deterministic_time=PATTERN_WORK if binds else PATTERN_WORK_SMALL,
+            ),
+            order,
+        )
     # Deterministic budgets (CP-SAT's own work units) keep the result independent of the machine's
     # speed whenever the wall-clock limit is not reached.
     for by_wave, capped, share, work in ((True, True, 0.4, WORK[0]), (False, False, 0.25, WORK[1]), (True, False, 0.25, WORK[2])):
@@ -371,6 +394,14 @@ def _type_caps(problem: Problem, horizon_h: float) -> dict[str, int]:
         per = max(1, int((horizon_h - start) // cycle)) if cycle > 0 else 1
         caps[e.type] = caps.get(e.type, 0) + e.count * per
     return caps
+
+
+def _parking_binds(bounds: Bounds) -> bool:
+    """Return whether a parking bound exceeds the release-and-transit bound: then the parking
+    time the loads use at the destinations, not their number, sets the makespan."""
+    parts = bounds.makespan_parts
+    parking = max((parts.get(k, 0.0) for k in ("parking", "fleet_parking_time", "pattern_parking")), default=0.0)
+    return parking > parts.get("release_transit", 0.0) + 0.01
 
 
 def _meets_bounds(s: Schedule, bounds: Bounds) -> bool:

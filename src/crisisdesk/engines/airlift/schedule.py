@@ -163,10 +163,15 @@ def schedule(
             options.append((max(dep0, release), wait_from, craft))
         options.sort(key=lambda o: o[0])
         best = None
+        # The earliest landing slot at or after t is the same for every t up to it, and the
+        # options come in order of t: reuse it rather than scan the booked parking again.
+        slot = None
         for dep0, wait_from, craft in options:
             if best is not None and dep0 + tau > best[0]:
                 break
-            land = parking.earliest(load.destination, dep0 + tau, g)
+            if slot is None or dep0 + tau > slot:
+                slot = parking.earliest(load.destination, dep0 + tau, g)
+            land = slot
             depart = land - tau
             if wait_from is not None and not parking.room(load.origin, wait_from, depart):
                 continue

@@ -82,12 +82,11 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"cannot write {out}: {exc.strerror}", returncode=1) from None
         s, b = doc["summary"], result.bounds
-        self.stdout.write(
-            f"lower bounds: sorties {b.sorties}; makespan {b.makespan_h:.2f} h "
-            f"(release and transit {b.makespan_parts['release_transit']:.2f}, "
-            f"fleet throughput {b.makespan_parts['fleet_throughput']:.2f}, parking {b.makespan_parts['parking']:.2f}, "
-            f"fleet and parking time {b.makespan_parts.get('fleet_parking_time', 0.0):.2f})"
-        )
+        names = {"release_transit": "release and transit", "fleet_throughput": "fleet throughput",
+                 "parking": "parking", "fleet_parking_time": "fleet and parking time",
+                 "pattern_parking": "parking time by vehicle mix"}
+        parts = ", ".join(f"{names.get(k, k.replace('_', ' '))} {v:.2f}" for k, v in b.makespan_parts.items())
+        self.stdout.write(f"lower bounds: sorties {b.sorties}; makespan {b.makespan_h:.2f} h ({parts})")
         self.stdout.write(
             f"plan: {s['sorties']} sorties (gap {_gap(s['sorties'], b.sorties)}), makespan {s['makespan_h']:.2f} h "
             f"(gap {_gap(s['makespan_h'], b.makespan_h)}); proven optimal: {'yes' if s['proven_optimal'] else 'no'}"
