@@ -202,3 +202,17 @@ def test_the_signed_bytes_match_python_byte_for_byte(browser_page, log_in, alice
                                             position="object", reason=reason)
         assert base64.b64decode(made) == expected, json.dumps(reason)
 
+
+
+def test_the_api_reference_renders_from_the_app_itself(browser_page, screenshot):
+    """Swagger UI (vendored by django-ninja, no CDN) parses the published schema and lists the
+    operations; its YAML parser refuses a document with a duplicated key, which JSON allows."""
+    from playwright.sync_api import expect
+
+    page = browser_page
+    page.goto(page.base + "/api/docs")
+    expect(page.locator(".opblock-summary-path", has_text="/api/sitreps").first).to_be_visible()
+    assert page.locator(".opblock").count() > 50
+    expect(page.locator(".errors-wrapper")).to_have_count(0)
+    assert not [e for e in page.errors if "YAML" in e or "duplicated" in e], page.errors
+    screenshot(page, "20-api-reference")

@@ -77,9 +77,11 @@ def access_case(user, ref):
     from crisisdesk.cases.models import Case
 
     require_post(user)
-    case = Case.objects.select_related("charter__organisation", "host").filter(ref=str(ref)).first()
+    # The charter's YAML text is large and rarely needed: it is parsed once per process.
+    cases = Case.objects.select_related("charter__organisation", "host").defer("charter__text")
+    case = cases.filter(ref=str(ref)).first()
     if case is None and str(ref).isascii() and str(ref).isdigit():
-        case = Case.objects.select_related("charter__organisation", "host").filter(pk=int(ref)).first()
+        case = cases.filter(pk=int(ref)).first()
     if case is None:
         raise NotFound(f"no case {ref!r}")
     if not may_see(user, case.released_to):

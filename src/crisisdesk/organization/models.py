@@ -30,9 +30,10 @@ class CharterVersion(models.Model):
 
     def parsed(self):
         """Return the engine's Charter for this version (parsed once per process)."""
-        from crisisdesk.organization.charters import parsed_charter
+        from crisisdesk.organization.charters import cached_charter, parsed_charter
 
-        return parsed_charter(self.sha256, self.text)
+        # The text is read (and, if deferred, fetched) only the first time.
+        return cached_charter(self.sha256) or parsed_charter(self.sha256, self.text)
 
 
 class MemberState(models.Model):

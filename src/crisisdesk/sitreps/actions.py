@@ -232,11 +232,14 @@ def snapshot(report: Report) -> dict:
     }
 
 
-def _event_data(report: Report, **extra) -> dict:
+def _event_data(report: Report, *, attachments=None, figures=None, **extra) -> dict:
+    """The event's copy of the report; pass the attachments and figures if they are at hand."""
     data = snapshot(report)
     data["report"] = data.pop("id")
-    data["attachments"] = [{"name": a.name, "size": a.size, "sha256": a.sha256} for a in report.attachments.all()]
-    data["figures"] = [{"key": f.key, "value": str(f.value), "unit": f.unit} for f in report.figures.all()]
+    attachments = report.attachments.all() if attachments is None else attachments
+    figures = report.figures.all() if figures is None else figures
+    data["attachments"] = [{"name": a.name, "size": a.size, "sha256": a.sha256} for a in attachments]
+    data["figures"] = [{"key": f.key, "value": str(f.value), "unit": f.unit} for f in figures]
     data.update(extra)
     return data
 
@@ -327,16 +330,22 @@ def sitrep_file(
             severity=severity, confidence=confidence, location=location, place=place or "", status=status,
             released_to=released, filed_by=_actor(user), filed_at=now,
         )
-        for f in files:
+        made_files = [
             Attachment.objects.create(report=report, name=f["name"], mime_type=f["mime_type"], size=f["size"],
                                       sha256=f["sha256"], content=f["content"])
-        for n in numbers:
+            for f in files
+        ]
+        made_figures = [
             Figure.objects.create(report=report, case=locked, key=n["key"], value=n["value"], unit=n["unit"],
                                   source=source, confidence=confidence, as_of=period_to)
+            for n in numbers
+        ]
         ReportRevision.objects.create(report=report, revision=1, snapshot=snapshot(report), by=_actor(user), at=now)
+        # Read before the ledger's lock, which serialises every writer: keep its hold short.
+        alarms = list(Alarm.objects.filter(case=locked, source=source, cleared_at__isnull=True))
         ledger.record(EventType.SITREP_FILED, actor=_actor(user), case=locked, subject=f"sitrep:{report.pk}",
-                      data=_event_data(report, **(data or {})))
-        _clear_alarms(case=locked, source=source, actor=_actor(user), now=now)
+                      data=_event_data(report, attachments=made_files, figures=made_figures, **(data or {})))
+        _clear_alarms(alarms, case=locked, source=source, actor=_actor(user), now=now)
     return report
 
 
@@ -511,8 +520,8 @@ def check_overdue(*, now: datetime | None = None, case: Case | None = None, acto
     return raised
 
 
-def _clear_alarms(*, case: Case, source: str, actor: str, now: datetime) -> None:
-    for alarm in Alarm.objects.filter(case=case, source=source, cleared_at__isnull=True):
+def _clear_alarms(alarms, *, case: Case, source: str, actor: str, now: datetime) -> None:
+    for alarm in alarms:
         alarm.cleared_at, alarm.cleared_by = now, actor
         alarm.save(update_fields=["cleared_at", "cleared_by"])
         ledger.record(EventType.SITREP_ALARM_CLEARED, actor=actor, case=case, subject=f"alarm:{alarm.pk}",

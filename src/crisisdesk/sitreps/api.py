@@ -309,7 +309,7 @@ def revisions(request, report_id: int):
 
 
 @router.get("/{report_id}/attachments/{attachment_id}", response={200: None, 404: ErrorOut},
-            openapi_extra={"responses": {"200": {"description": "the file",
+            openapi_extra={"responses": {200: {"description": "the file",
                                                  "content": {"application/octet-stream": {}}}}})
 def attachment(request, report_id: int, attachment_id: int):
     report = queries.access_report(request.auth, report_id)

@@ -3,11 +3,13 @@
 How an event reaches a screen:
 
 1. An action appends to the ledger; after the commit, `ledger.writer.on_event` calls `_on_event`.
-2. `_on_event` asks the process's hub to catch up: it reads every event with a seq above the last
-   one it published (one query, in the writer's thread) and offers each to every subscriber.
-   On PostgreSQL it also sends `NOTIFY crisisdesk_events, '<seq>'`.
-3. In every other process a listener thread (one PostgreSQL connection, `LISTEN`) wakes on the
-   notification and runs the same catch-up. A slow poll (every few seconds) covers a lost
+2. On PostgreSQL `_on_event` sends `NOTIFY crisisdesk_events, '<seq>'`. In every process,
+   the writer's included, a listener thread (one PostgreSQL connection, `LISTEN`) wakes on the
+   notification and asks the process's hub to catch up: it reads every event with a seq above
+   the last one it published (one query) and offers each to every subscriber. Without a
+   listener (SQLite, tests) the writer's thread runs the catch-up itself.
+3. The listener keeps its own thread so that a report's request returns without waiting for
+   the fan-out. A slow poll (every few seconds) covers a lost
    notification; on SQLite the same poll gives fan-out across processes too.
 
 Because ledger appends are serialised (an advisory lock on PostgreSQL, the write lock on SQLite),
@@ -38,6 +40,9 @@ log = logging.getLogger(__name__)
 CHANNEL = "crisisdesk_events"
 BACKLOG_LIMIT = 5000
 POLL_SECONDS = float(os.environ.get("CRISISDESK_STREAM_POLL_SECONDS", "3"))
+# After a notification the listener waits this long for more before it publishes, so that under
+# load one query and one write per stream carry several events (a small, bounded delay).
+BATCH_SECONDS = float(os.environ.get("CRISISDESK_STREAM_BATCH_MS", "50")) / 1000
 
 
 def _listener_wanted() -> bool:
@@ -109,12 +114,21 @@ class Subscriber:
         self.wakeup: asyncio.Event | None = None
         self.dropped = 0
 
-    def offer(self, item: dict) -> None:
+    def offer(self, item: dict) -> bool:
+        """Queue the item if this subscriber may see it; return whether it was queued."""
         if self.case is not None and item["payload"]["case"] != self.case:
-            return
+            return False
         if not visible(item, staff=self.staff, members=self.members):
-            return
+            return False
         self.queue.put(item)
+        return True
+
+    def bind_loop(self) -> None:
+        self.wakeup = asyncio.Event()
+        self.loop = asyncio.get_running_loop()
+
+    def wake(self) -> None:
+        """Wake the stream's reader (call from any thread)."""
         loop, wakeup = self.loop, self.wakeup
         if loop is not None and wakeup is not None:
             try:
@@ -122,9 +136,25 @@ class Subscriber:
             except RuntimeError:  # The loop has closed: the stream is gone.
                 pass
 
-    def bind_loop(self) -> None:
-        self.wakeup = asyncio.Event()
-        self.loop = asyncio.get_running_loop()
+
+def wake_all(subscribers) -> None:
+    """Wake many streams with one cross-thread call per event loop, not one per stream."""
+    by_loop: dict = {}
+    for sub in subscribers:
+        if sub.loop is not None and sub.wakeup is not None:
+            by_loop.setdefault(sub.loop, []).append(sub.wakeup)
+        else:
+            sub.wake()
+    for loop, events in by_loop.items():
+        try:
+            loop.call_soon_threadsafe(_set_all, events)
+        except RuntimeError:  # The loop has closed.
+            pass
+
+
+def _set_all(events) -> None:
+    for event in events:
+        event.set()
 
 
 class Hub:
@@ -136,6 +166,12 @@ class Hub:
         self.last_seq: int | None = None
         self._listener: threading.Thread | None = None
         self._stop = threading.Event()
+        self._listening = threading.Event()
+
+    @property
+    def listening(self) -> bool:
+        """True while a PostgreSQL LISTEN thread runs in this process."""
+        return self._listening.is_set()
 
     @property
     def count(self) -> int:
@@ -143,9 +179,12 @@ class Hub:
 
     def subscribe(self, sub: Subscriber) -> int:
         """Register a subscriber; return the seq from which it receives live events."""
+        # Read the database before taking the lock: a thread never waits for a connection while
+        # it holds the lock (with a connection pool, that could deadlock against the listener).
+        head = max_seq() if self.last_seq is None or not self._subscribers else None
         with self._lock:
             if self.last_seq is None or not self._subscribers:
-                self.last_seq = max_seq()
+                self.last_seq = head if head is not None else max_seq()
             self._subscribers.add(sub)
             start = self.last_seq
         self._ensure_listener()
@@ -156,17 +195,37 @@ class Hub:
             self._subscribers.discard(sub)
 
     def catch_up(self) -> int:
-        """Publish every committed event above the last published seq; return how many."""
+        """Publish every committed event above the last published seq; return how many.
+
+        The events are read without the lock (a reader never holds the lock while it waits for a
+        database connection). A read returns every committed event above its start, and the last
+        published seq only grows from that start, so whatever another thread published meanwhile
+        is simply skipped and nothing above it is missed.
+        """
+        start = self.last_seq
+        if start is None or not self._subscribers:
+            with self._lock:
+                if not self._subscribers:
+                    self.last_seq = None
+                    return 0
+                start = self.last_seq
+        items = load_items(start or 0)
+        published, woken = 0, set()
         with self._lock:
             if not self._subscribers:
                 self.last_seq = None
                 return 0
-            items = load_items(self.last_seq or 0)
+            subscribers = list(self._subscribers)
             for item in items:
-                for sub in list(self._subscribers):
-                    sub.offer(item)
+                if self.last_seq is not None and item["seq"] <= self.last_seq:
+                    continue
+                for sub in subscribers:
+                    if sub.offer(item):
+                        woken.add(sub)
                 self.last_seq = item["seq"]
-            return len(items)
+                published += 1
+        wake_all(woken)
+        return published
 
     def noticed(self, seq: int) -> None:
         """An event was committed somewhere; catch up unless it was published already."""
@@ -207,21 +266,35 @@ class Hub:
             try:
                 with psycopg.connect(**_pg_params(), autocommit=True) as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
+                    self._listening.set()
                     self.catch_up()  # Anything committed while we were not listening.
                     while not self._stop.is_set():
                         got = False
                         for note in conn.notifies(timeout=POLL_SECONDS, stop_after=1):
                             got = True
                             try:
-                                self.noticed(int(note.payload))
+                                seq = int(note.payload)
                             except ValueError:
+                                seq = None
+                            if seq is None or self.last_seq is None or seq > self.last_seq:
+                                if BATCH_SECONDS > 0:
+                                    time.sleep(BATCH_SECONDS)
                                 self.catch_up()
                         if not got and self._subscribers:
                             self.catch_up()  # A slow poll covers a lost notification.
+                        _release_pooled_connection()
             except Exception:  # noqa: BLE001 - reconnect after a database restart
                 log.exception("stream listener failed; reconnecting")
                 close_old_connections()
                 time.sleep(1)
+            finally:
+                self._listening.clear()
+
+
+def _release_pooled_connection() -> None:
+    """With a connection pool, hand the listener's query connection back between catch-ups."""
+    if (connection.settings_dict.get("OPTIONS") or {}).get("pool") and not connection.in_atomic_block:
+        connection.close()
 
 
 def _pg_params() -> dict:
@@ -243,6 +316,8 @@ def _on_event(event) -> None:
                 cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, str(event.seq)])
         except Exception:  # noqa: BLE001 - the write has committed; the poll will deliver it
             log.exception("NOTIFY failed for event %s", event.seq)
+        if hub.listening:
+            return  # This process's listener hears the NOTIFY too and publishes in its own thread.
     try:
         hub.noticed(event.seq)
     except Exception:  # noqa: BLE001 - never fail the writer after its commit
@@ -260,8 +335,12 @@ def install() -> None:
 
 
 def frame(item: dict) -> str:
-    data = json.dumps(item["payload"], ensure_ascii=False, separators=(",", ":"))
-    return f"id: {item['seq']}\nevent: ledger\ndata: {data}\n\n"
+    """The SSE frame of an item, serialised once however many subscribers it goes to."""
+    text = item.get("frame")
+    if text is None:
+        data = json.dumps(item["payload"], ensure_ascii=False, separators=(",", ":"))
+        text = item["frame"] = f"id: {item['seq']}\nevent: ledger\ndata: {data}\n\n"
+    return text
 
 
 def hello(seq: int) -> str:
@@ -303,7 +382,7 @@ async def async_stream(sub: Subscriber, first: list[str], *, timeout: float, pin
             yield chunk
         while True:
             sub.wakeup.clear()
-            sent = False
+            batch = []
             while True:
                 try:
                     item = sub.queue.get_nowait()
@@ -312,8 +391,10 @@ async def async_stream(sub: Subscriber, first: list[str], *, timeout: float, pin
                 if item["seq"] <= last:
                     continue
                 last = item["seq"]
-                sent = True
-                yield frame(item)
+                batch.append(frame(item))
+            sent = bool(batch)
+            if batch:
+                yield "".join(batch)  # Whatever queued up meanwhile goes out in one write.
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return

@@ -23,7 +23,7 @@ class StreamFilter(Schema):
 
 SSE_DOC = {
     "responses": {
-        "200": {
+        200: {  # an int, as ninja keys its own responses: "200" would be a second key
             "description": "text/event-stream: `id: <ledger seq>`, `event: ledger` (or `hello` first), "
                            "`data: {seq, type, at, case, subject, actor, data, exercise}`",
             "content": {"text/event-stream": {"schema": {"type": "string"}}},
