@@ -116,9 +116,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("CRISISDESK_TEST_SQLITE") or None}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("CRISISDESK_DB_POOL", False):
-    # An optional connection pool. Off by default: each live-stream listener holds its connection
-    # for as long as it listens, so a pool must be sized above the expected listeners.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("CRISISDESK_DB_POOL", True):
+    # A connection pool per process: under ASGI every request would otherwise open (and close) its
+    # own connection. Live streams give their connection back before they start streaming, so
+    # the pool is sized for concurrent requests, not for open streams.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": env_int("CRISISDESK_DB_POOL_SIZE", 20)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
@@ -221,4 +222,8 @@ SILENCED_SYSTEM_CHECKS = ["security.W021"] if HTTPS else []  # HSTS preload is a
 INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
 MIDDLEWARE += ["django_otp.middleware.OTPMiddleware", "crisisdesk.web.twofactor.SecondFactorMiddleware"]
 CRISISDESK_REQUIRE_2FA_FOR_DELEGATES = env_bool("CRISISDESK_REQUIRE_2FA_FOR_DELEGATES", False)
+# Whether users may enrol their own authenticator app on the two-factor page. A session that has
+# only the password could then add a device: where that matters, set it off and let an
+# administrator enrol each user (`crisisdesk otp enrol USERNAME`).
+CRISISDESK_2FA_SELF_ENROL = env_bool("CRISISDESK_2FA_SELF_ENROL", True)
 OTP_TOTP_ISSUER = "crisisdesk"

@@ -131,6 +131,26 @@ def test_with_the_requirement_a_delegate_is_sent_to_enrol(client, alice, require
     assert client.get("/").status_code == 200
 
 
+def test_without_self_enrolment_a_password_alone_cannot_add_a_device(client, cli, alice, required):
+    """CRISISDESK_2FA_SELF_ENROL off: a session with only the password gets no key and cannot
+    confirm one; the administrator's enrolment then works as usual."""
+    required.CRISISDESK_2FA_SELF_ENROL = False
+    assert log_in(client, alice).status_code == 302
+    assert client.get("/").status_code == 302
+    page = client.get("/two-factor/")
+    text = page.content.decode()
+    assert page.status_code == 200 and "otp-secret" not in text and "administrator" in text
+    assert not TOTPDevice.objects.filter(user=alice).exists()
+    refused = client.post("/two-factor/", {"token": "123456", "next": "/"})
+    assert refused.status_code == 403 and not TOTPDevice.objects.filter(user=alice).exists()
+    assert client.get("/").status_code == 302
+
+    cli("otp", "enrol", "alice")
+    device = TOTPDevice.objects.get(user=alice, confirmed=True)
+    response = client.post("/two-factor/", {"token": code(device), "next": "/"})
+    assert response.status_code == 302 and client.get("/").status_code == 200
+
+
 def test_with_the_requirement_session_api_calls_are_refused_but_tokens_stay_valid(client, api, alice, required):
     assert log_in(client, alice).status_code == 302
     response = client.get("/api/cases")

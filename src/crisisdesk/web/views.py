@@ -237,9 +237,13 @@ def two_factor(request):
     verified = twofactor.is_verified(user)
     next_url = _safe_next(request)
     error = ""
+    self_enrol = getattr(settings, "CRISISDESK_2FA_SELF_ENROL", True)
     if request.method == "POST":
         if enrolled and verified:
             return redirect(next_url)
+        if not enrolled and not self_enrol:
+            return render(request, "web/two_factor.html", {"enrolled": False, "self_enrol": False, "next": next_url},
+                          status=403)
         token = request.POST.get("token", "")
         device = twofactor.verify(user, token) if enrolled else actions.totp_confirm(user=user, token=token)
         if device is not None:
@@ -247,10 +251,10 @@ def two_factor(request):
             django_otp.login(request, device)
             return redirect(next_url)
         error = _("Wrong one-time code. Enter the code that your app shows now.")
-    context = {"enrolled": enrolled, "verified": verified, "error": error, "next": next_url,
+    context = {"enrolled": enrolled, "verified": verified, "error": error, "next": next_url, "self_enrol": self_enrol,
                "required": getattr(settings, "CRISISDESK_REQUIRE_2FA_FOR_DELEGATES", False)
                and "delegate" in access.roles_of(user)}
-    if not enrolled:
+    if not enrolled and self_enrol:
         from base64 import b32encode
 
         pending = actions.totp_pending(user=user)
