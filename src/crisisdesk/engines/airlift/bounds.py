@@ -1,7 +1,9 @@
 """Lower bounds on the number of sorties and on the makespan.
 
 Every bound here is a relaxation of the rules the checker enforces, so no valid plan can beat it.
-The sortie bound is computed per origin–destination pair, because a sortie never mixes pairs.
+The sortie bound is computed per origin–destination pair, because a sortie never mixes pairs:
+the larger of an aggregate bound (`pair_sortie_bound`) and an exact vehicle-mix bound
+(`patterns.pattern_sortie_bound`).
 """
 
 from __future__ import annotations
@@ -11,10 +13,16 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from .model import Problem, Unit
-from .patterns import pattern_parking_bound
+from .checker import CARGO_TOL_KG
+from .model import AircraftType, Problem, Unit, Vehicle
+from .patterns import pattern_parking_bound, pattern_sortie_bound
 
 EPS = 1e-9
+# The checker accepts a sortie up to 1e-6 over payload or floor length; the sortie bounds allow
+# that, plus a margin for summing in another order than the checker.
+CAP_TOL = 1e-6 + 1e-7
+# CP-SAT work units (deterministic time) for each pair's pattern sortie model.
+PATTERN_SORTIE_WORK = 0.25
 
 
 @dataclass
@@ -57,36 +65,63 @@ def pair_sortie_bound(problem: Problem, units: list[Unit]) -> int:
     return 1
 
 
+def best_pair_sortie_bound(problem: Problem, units: list[Unit]) -> int:
+    """Return the larger of two valid sortie bounds for `units` (all of one pair).
+
+    `pair_sortie_bound` aggregates weight, seats and floor length; `pattern_sortie_bound`
+    (patterns.py, with its proof) covers the vehicles exactly by the mixes one sortie can carry.
+    Each is at most the pair's sorties in any plan the checker accepts, so their maximum is too.
+    """
+    return max(pair_sortie_bound(problem, units), pattern_sortie_bound(problem, units, work=PATTERN_SORTIE_WORK))
+
+
+def _admits(v: Vehicle, k: AircraftType) -> bool:
+    """Return whether the checker lets one vehicle `v` board type `k` (with its tolerances).
+
+    Wider than `Vehicle.fits`, which has no tolerance: a bound must not rule out what the
+    checker accepts.
+    """
+    return (
+        v.width_m <= k.width_m
+        and v.height_m <= k.height_m
+        and v.weight_kg <= k.payload_kg + CAP_TOL
+        and v.length_m <= k.length_m + CAP_TOL
+    )
+
+
 def _add_pair_constraints(model: cp_model.CpModel, problem: Problem, units: list[Unit], x: dict) -> None:
     """Add what any plan's sorties of each type (`x[code]`) on one pair must satisfy.
 
     The sorties must together offer enough payload, seats and floor length; items too heavy or
     too long to share with each other need a sortie each; and items that fit only one type need
-    enough of that type. Demands are rounded down and capacities up, so it stays a relaxation.
+    enough of that type. Capacities are the checker's (payload and hold length plus CAP_TOL, types
+    as `_admits`), the cargo demand is less the checker's cargo tolerance per unit, and demands
+    are rounded down and capacities up (in 0.01 kg and cm), so it stays a relaxation.
     """
     kinds = problem.available_types()
     pk = problem.person_kg
     weight = sum(u.cargo_kg + u.personnel * pk for u in units)
     weight += sum(v.count * v.weight_kg for v in _items(problem, units))
+    weight -= sum(min(CARGO_TOL_KG, u.cargo_kg) for u in units)
     length = sum(v.count * v.length_m for v in _items(problem, units))
     persons = sum(u.personnel for u in units)
     vehicles = list(_items(problem, units))
-    heavy = sum(v.count for v in vehicles if all(v.weight_kg > k.payload_kg / 2 for k in kinds if v.fits(k)))
-    long_ = sum(v.count for v in vehicles if all(v.length_m > k.length_m / 2 for k in kinds if v.fits(k)))
-    model.Add(sum(math.ceil(k.payload_kg) * x[k.code] for k in kinds) >= math.floor(weight + EPS))
-    model.Add(sum(math.ceil(k.length_m * 100) * x[k.code] for k in kinds) >= math.floor(length * 100 + EPS))
+    heavy = sum(v.count for v in vehicles if all(2 * v.weight_kg > k.payload_kg + CAP_TOL for k in kinds if _admits(v, k)))
+    long_ = sum(v.count for v in vehicles if all(2 * v.length_m > k.length_m + CAP_TOL for k in kinds if _admits(v, k)))
+    model.Add(sum(math.ceil((k.payload_kg + CAP_TOL) * 100) * x[k.code] for k in kinds) >= math.floor(weight * 100 - 1e-3))
+    model.Add(sum(math.ceil((k.length_m + CAP_TOL) * 100) * x[k.code] for k in kinds) >= math.floor(length * 100 - 1e-3))
     model.Add(sum(k.seats * x[k.code] for k in kinds) >= persons)
     model.Add(sum(x.values()) >= max(heavy, long_, _dff_bound(vehicles, kinds)))
     for k in kinds:
         # Items that no other type can take bound that type's own sorties from below.
-        own = [v for v in vehicles if v.fits(k) and not any(v.fits(o) for o in kinds if o.code != k.code)]
+        own = [v for v in vehicles if _admits(v, k) and not any(_admits(v, o) for o in kinds if o.code != k.code)]
         if own:
             w = sum(v.count * v.weight_kg for v in own)
             ln = sum(v.count * v.length_m for v in own)
-            model.Add(x[k.code] >= math.ceil(w / k.payload_kg - 1e-6))
-            model.Add(x[k.code] >= math.ceil(ln / k.length_m - 1e-6))
-            model.Add(x[k.code] >= sum(v.count for v in own if v.weight_kg > k.payload_kg / 2))
-            model.Add(x[k.code] >= sum(v.count for v in own if v.length_m > k.length_m / 2))
+            model.Add(x[k.code] >= math.ceil(w / (k.payload_kg + CAP_TOL) - 1e-6))
+            model.Add(x[k.code] >= math.ceil(ln / (k.length_m + CAP_TOL) - 1e-6))
+            model.Add(x[k.code] >= sum(v.count for v in own if 2 * v.weight_kg > k.payload_kg + CAP_TOL))
+            model.Add(x[k.code] >= sum(v.count for v in own if 2 * v.length_m > k.length_m + CAP_TOL))
 
 
 def _dff(x: float, k: int) -> float:
@@ -99,8 +134,9 @@ def _dff(x: float, k: int) -> float:
 def _dff_bound(vehicles: list, kinds: list) -> int:
     """Return the best dual-feasible-function bound on sorties, in weight and in floor length.
 
-    For each item take the smallest transformed size over the types it fits; the transformed
-    sizes in any one sortie sum to at most 1, so their total bounds the number of sorties.
+    For each item take the smallest transformed size over the types it fits (`_admits`), sizes
+    relative to the checker's capacity (plus CAP_TOL); the transformed sizes in any one sortie sum
+    to at most 1, so their total bounds the number of sorties.
     """
     best = 0
     for k in (1, 2, 3, 4):
@@ -108,9 +144,12 @@ def _dff_bound(vehicles: list, kinds: list) -> int:
             total = 0.0
             for v in vehicles:
                 sizes = [
-                    _dff(min(1.0, (v.weight_kg / t.payload_kg) if dim == "weight" else (v.length_m / t.length_m)), k)
+                    _dff(
+                        min(1.0, v.weight_kg / (t.payload_kg + CAP_TOL) if dim == "weight" else v.length_m / (t.length_m + CAP_TOL)),
+                        k,
+                    )
                     for t in kinds
-                    if v.fits(t)
+                    if _admits(v, t)
                 ]
                 total += v.count * min(sizes)
             best = max(best, math.ceil(total - 1e-6))
@@ -152,7 +191,7 @@ def _earliest_arrival(problem: Problem, unit: Unit) -> float:
 def compute_bounds(problem: Problem) -> Bounds:
     """Return the sortie bound and the makespan bound (the maximum of its three parts)."""
     pairs = problem.pairs()
-    by_pair = {pair: pair_sortie_bound(problem, units) for pair, units in pairs.items()}
+    by_pair = {pair: best_pair_sortie_bound(problem, units) for pair, units in pairs.items()}
     parts = {
         "release_transit": max((_earliest_arrival(problem, u) for us in pairs.values() for u in us), default=0.0),
         "fleet_throughput": _throughput_bound(problem, sum(by_pair.values())),

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
+from .checker import CARGO_TOL_KG
 from .model import AircraftType, Problem, Unit, Vehicle
 
 # Groups whose patterns exceed this many (over all types) are not modelled; callers fall back.
@@ -30,15 +31,19 @@ class TooManyPatterns(Exception):
     pass
 
 
-def enumerate_patterns(kind: AircraftType, specs: list[Vehicle], counts: list[int], tol: float, limit: int) -> list[tuple]:
+def enumerate_patterns(
+    kind: AircraftType, specs: list[Vehicle], counts: list[int], tol: float, limit: int, fits: list[bool] | None = None
+) -> list[tuple]:
     """Return every vehicle-count vector (at most `counts`) that one `kind` sortie can carry.
 
     `tol` is added to payload and floor length: the bound uses the checker's tolerance, so that no
-    sortie the checker accepts is left out; the planner uses none.
+    sortie the checker accepts is left out; the planner uses none. `fits[i]` says whether vehicle
+    `specs[i]` may board `kind` at all (by default `Vehicle.fits`).
     """
     out: list[tuple] = []
     n = len(specs)
-    fits = [v.fits(kind) for v in specs]
+    if fits is None:
+        fits = [v.fits(kind) for v in specs]
 
     def rec(i: int, vec: list[int], w: float, ln: float) -> None:
         if len(out) > limit:
@@ -381,3 +386,154 @@ def pattern_loads(
                 return None
         loads += [_to_load(problem, g.origin, g.destination, b) for b, _ in bins if b.parts]
     return loads
+
+
+# The checker accepts a sortie whose payload or floor length is over by at most this much.
+CHECKER_TOL = 1e-6
+# Added to it for the sortie bound, so that summing in another order than the checker's cannot
+# leave out a pattern the checker accepts (rounding errors are far smaller).
+SUM_MARGIN = 1e-7
+# Each pattern count's upper limit in the integer sortie model; that bound is capped there.
+SORTIE_CAP = 100_000
+# Pairs with more patterns than this get the LP bound only: CP-SAT's presolve would spend its
+# whole work budget on them.
+CPSAT_PATTERNS = 3_000
+
+
+def pattern_sortie_bound(problem: Problem, units: list[Unit], *, work: float, limit: int = MAX_PATTERNS) -> int:
+    """Return a lower bound on the sorties of any valid plan that carry `units` (all of one pair).
+
+    Returns 0 (no information) when the pair has more than `limit` patterns. The model: n[k, c] ≥ 0
+    integer, the sorties of type k carrying vehicle pattern c; minimise Σ n subject to
+
+    (1) Σ_{k,c} c_i n[k, c] = count_i for every vehicle size i (weight, length, width, height);
+    (2) Σ seats(k, c) n[k, c] ≥ persons, seats(k, c) = min(seats_k, ⌊room(k, c) / person_kg⌋);
+    (3) Σ ⌈100 room(k, c)⌉ n[k, c] ≥ ⌊100 (persons × person_kg + cargo − slack) − 0.001⌋,
+
+    where room(k, c) = payload_k − (kg of c's vehicles) + tol, tol = checker tolerance 1e-6 plus
+    SUM_MARGIN, and slack = Σ_units min(CARGO_TOL_KG, cargo_kg).
+
+    Proof that no plan the checker accepts has fewer sorties on the pair. Take such a plan, with
+    N sorties on the pair, and let n[k, c] count its sorties of type k whose vehicles, counted by
+    size, form the vector c.
+
+    * Each such c is enumerated: the checker admits a vehicle on type k only if its width and
+      height are at most the hold's (its only per-vehicle test; `fits` below is exactly that), and
+      a sortie only if its vehicles' weight and floor length are at most payload and hold length
+      plus 1e-6 (persons and cargo weigh ≥ 0); `enumerate_patterns` keeps every vector within the
+      pair's counts that passes these tests with the larger `tol`. A sortie carries only units of
+      its pair (the checker refuses others), so c is within the pair's counts.
+    * (1) The checker requires every unit's vehicles of each type to be delivered exactly; vehicles
+      of one size are interchangeable here, so summing per size gives equality.
+    * (2) A sortie of (k, c) carries p persons with p ≤ seats_k and p × person_kg ≤ payload_k +
+      1e-6 − vehicle kg ≤ room(k, c) (cargo ≥ 0), so p ≤ seats(k, c) (`room_for_people`, whose
+      rounding only raises it); the checker requires all persons delivered exactly.
+    * (3) Its persons and cargo weigh at most room(k, c); the checker requires each unit's cargo
+      delivered to within CARGO_TOL_KG (and cargo is never negative), so the pair's persons and
+      cargo weigh at least persons × person_kg + cargo − slack. Capacities round up and the
+      demand rounds down (the 0.001 absorbs floating-point error), so (3) stays implied.
+
+    So the plan's n is feasible and N = Σ n ≥ the model's optimum. Two bounds on that optimum:
+
+    * LP duality, checked exactly. For any y with y ≥ 0 on rows (2) and (3) and Aᵀy ≤ 1 column by
+      column, every feasible n ≥ 0 has Σ n ≥ Σ_j n_j (Aᵀy)_j = yᵀAn ≥ yᵀb. GLOP's duals are
+      rounded to multiples of 2⁻³⁰, clamped to ≥ 0 on (2) and (3), and divided by
+      m = max(1, max_j (Aᵀy)_j), which makes them feasible; yᵀb/m is then evaluated in integer
+      arithmetic, so the solver's tolerances cannot make it invalid. The optimum is an integer,
+      so the bound rounds up.
+    * CP-SAT (at most CPSAT_PATTERNS patterns), with each n ≤ SORTIE_CAP. If N < SORTIE_CAP, the
+      plan's n lies within these domains, so CP-SAT's proven objective bound (`BestObjectiveBound`,
+      valid whether or not the search finished) is at most N; the value is capped at SORTIE_CAP,
+      which covers N ≥ SORTIE_CAP.
+
+    CP-SAT runs on one worker with a deterministic work budget (`work`) and no wall-clock limit,
+    GLOP is deterministic, and the patterns are enumerated in a fixed order, so the same input
+    gives the same bound.
+    """
+    units = [u for u in units if not u.is_empty()]
+    if not units:
+        return 0
+    g = make_group(units[0].origin, units[0].destination, units)
+    tol = CHECKER_TOL + SUM_MARGIN
+    # Columns: one per (type, pattern), as (pattern, seats, kg room in units of 0.01 kg).
+    columns: list[tuple[tuple, int, int]] = []
+    try:
+        for k in problem.available_types():
+            fits = [v.width_m <= k.width_m and v.height_m <= k.height_m for v in g.specs]
+            for pat in enumerate_patterns(k, g.specs, g.counts, tol, limit - len(columns), fits):
+                vkg = sum(c * v.weight_kg for c, v in zip(pat, g.specs))
+                s, room = room_for_people(problem, k, vkg, tol)
+                columns.append((pat, s, max(0, math.ceil(room * 100))))
+    except TooManyPatterns:
+        return 0
+    slack = sum(min(CARGO_TOL_KG, u.cargo_kg) for u in units)
+    demand = max(0, math.floor((g.persons * problem.person_kg + g.cargo_kg - slack) * 100 - 1e-3))
+    # Rows as (coefficient per column, right-hand side, is an equality).
+    rows = [([pat[i] for pat, _, _ in columns], n, True) for i, n in enumerate(g.counts)]
+    rows.append(([s for _, s, _ in columns], g.persons, False))
+    rows.append(([kg for _, _, kg in columns], demand, False))
+    best = _lp_sortie_bound(rows, len(columns))
+    if len(columns) <= CPSAT_PATTERNS:
+        best = max(best, _cpsat_sortie_bound(rows, len(columns), work))
+    return best
+
+
+def _lp_sortie_bound(rows: list[tuple[list[int], int, bool]], ncols: int) -> int:
+    """Return ⌈yᵀb⌉ for an exactly verified dual-feasible y of min Σ n, rows, n ≥ 0 (else 0)."""
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    if solver is None or not ncols:
+        return 0
+    xs = [solver.NumVar(0, solver.infinity(), "") for _ in range(ncols)]
+    cons = []
+    for coefs, rhs, eq in rows:
+        ct = solver.Constraint(rhs, rhs if eq else solver.infinity())
+        for x, a in zip(xs, coefs):
+            if a:
+                ct.SetCoefficient(x, a)
+        cons.append(ct)
+    objective = solver.Objective()
+    for x in xs:
+        objective.SetCoefficient(x, 1)
+    objective.SetMinimization()
+    if solver.Solve() != pywraplp.Solver.OPTIMAL:
+        return 0
+    scale = 2**30
+    ys = []
+    for ct, (_, _, eq) in zip(cons, rows):
+        d = ct.dual_value()
+        if not math.isfinite(d):
+            return 0
+        y = round(d * scale)
+        ys.append(y if eq else max(0, y))
+    # Everything below is exact integer arithmetic on y·2³⁰.
+    top = max((sum(y * coefs[j] for y, (coefs, _, _) in zip(ys, rows)) for j in range(ncols)), default=0)
+    value = sum(y * rhs for y, (_, rhs, _) in zip(ys, rows))
+    if value <= 0:
+        return 0
+    m = max(scale, top)
+    return -((-value) // m)  # ⌈value / m⌉
+
+
+def _cpsat_sortie_bound(rows: list[tuple[list[int], int, bool]], ncols: int, work: float) -> int:
+    """Return CP-SAT's proven lower bound on min Σ n, rows, 0 ≤ n ≤ SORTIE_CAP integer (or 0)."""
+    model = cp_model.CpModel()
+    xs = [model.NewIntVar(0, SORTIE_CAP, "") for _ in range(ncols)]
+    for coefs, rhs, eq in rows:
+        expr = sum(a * x for a, x in zip(coefs, xs) if a)
+        if eq:
+            model.Add(expr == rhs)
+        elif rhs > 0:
+            model.Add(expr >= rhs)
+    model.Minimize(sum(xs))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = 0
+    solver.parameters.max_deterministic_time = work
+    status = solver.Solve(model)
+    if status == cp_model.OPTIMAL:
+        value = round(solver.ObjectiveValue())
+    elif status in (cp_model.FEASIBLE, cp_model.UNKNOWN) and math.isfinite(solver.BestObjectiveBound()):
+        value = math.ceil(solver.BestObjectiveBound() - 1e-6)
+    else:
+        return 0
+    return max(0, min(value, SORTIE_CAP))
