@@ -15,11 +15,10 @@ from ortools.sat.python import cp_model
 from crisisdesk.engines.airlift import Infeasible, Result, check_plan, compute_bounds, parse_problem, plan, plan_json
 from crisisdesk.engines.airlift.bounds import pair_sortie_bound
 from crisisdesk.engines.airlift.instances import kazakhstan_2022, random_instance, scaled
-from crisisdesk.engines.airlift.loads import _Bin, _to_load
 from crisisdesk.engines.airlift.patterns import (
     TooManyPatterns,
-    _size,
     enumerate_patterns,
+    fill_patterns,
     make_group,
     pattern_sortie_bound,
     room_for_people,
@@ -57,37 +56,10 @@ def _few_sortie_loads(problem, units):
     solver.parameters.max_deterministic_time = 5.0
     if solver.Solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise NoReferencePlan(f"no fewest-sortie solution for {o}->{d} within the budget")
-    bins = [(_Bin(k), pat) for k, pat, x in chosen for _ in range(solver.Value(x))]
-    pool = {
-        i: [(u, v) for u in g.units for v in u.vehicles if v.count and _size(v) == _size(spec) for _ in range(v.count)]
-        for i, spec in enumerate(g.specs)
-    }
-    for b, pat in bins:
-        for i, c in enumerate(pat):
-            for _ in range(c):
-                u, v = pool[i].pop(0)
-                b.weight += v.weight_kg
-                b.lane += v.length_m
-                part = b.part(u.id)
-                part.vehicles[v.type] = part.vehicles.get(v.type, 0) + 1
-    for u in g.units:
-        left = u.personnel
-        for b, _ in bins:
-            n = min(left, b.kind.seats - b.seats, int((b.kind.payload_kg - b.weight) // problem.person_kg))
-            if n > 0:
-                b.seats += n
-                b.weight += n * problem.person_kg
-                b.part(u.id).personnel += n
-                left -= n
-    for u in g.units:
-        left = u.cargo_kg
-        for b, _ in bins:
-            n = min(left, math.floor(b.kind.payload_kg - b.weight + 1e-9))
-            if n > 0:
-                b.weight += n
-                b.part(u.id).cargo_kg += n
-                left -= n
-    return [_to_load(problem, o, d, b) for b, _ in bins if b.parts]
+    loads = fill_patterns(problem, g, [(k, pat) for k, pat, x in chosen for _ in range(solver.Value(x))])
+    if loads is None:
+        raise NoReferencePlan(f"the persons or cargo of {o}->{d} do not fit the chosen sorties")
+    return loads
 
 
 def _few_sortie_plan(problem, bounds):

@@ -240,7 +240,7 @@ def pattern_loads(
     the few large airframes as busy as the estimate assumes. Persons and cargo then fill the
     sorties in order, so the loads are exact.
     """
-    from .loads import _Bin, _to_load, waves
+    from .loads import waves
 
     groups = waves(problem)
     pairs = problem.pairs()
@@ -339,53 +339,65 @@ def pattern_loads(
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         solver = first
     loads = []
-    pk = problem.person_kg
     for g in built:
-        bins = []
+        kinds_and_patterns = []
         for gg, k, pat, var in chosen:
             if gg is g:
-                bins += [(_Bin(k), pat) for _ in range(solver.Value(var))]
-        pool = {
-            i: [(u, v) for u in g.units for v in u.vehicles if v.count and _size(v) == _size(spec) for _ in range(v.count)]
-            for i, spec in enumerate(g.specs)
-        }
-        for b, pat in bins:
-            for i, c in enumerate(pat):
-                for _ in range(c):
-                    u, v = pool[i].pop(0)
-                    b.weight += v.weight_kg
-                    b.lane += v.length_m
-                    part = b.part(u.id)
-                    part.vehicles[v.type] = part.vehicles.get(v.type, 0) + 1
-        for u in g.units:
-            left = u.personnel
-            for b, _ in bins:
-                if not left:
-                    break
-                room = min(b.kind.seats - b.seats, int((b.kind.payload_kg - b.weight) // pk) if pk else left)
-                n = min(room, left)
-                if n > 0:
-                    b.seats += n
-                    b.weight += n * pk
-                    b.part(u.id).personnel += n
-                    left -= n
-            if left:
-                return None
-        for u in g.units:
-            left = u.cargo_kg
-            for b, _ in bins:
-                if left <= 1e-9:
-                    break
-                room = math.floor(b.kind.payload_kg - b.weight + 1e-9)
-                n = min(room, left)
-                if n > 0:
-                    b.weight += n
-                    b.part(u.id).cargo_kg += n
-                    left -= n
-            if left > 1e-9:
-                return None
-        loads += [_to_load(problem, g.origin, g.destination, b) for b, _ in bins if b.parts]
+                kinds_and_patterns += [(k, pat)] * solver.Value(var)
+        filled = fill_patterns(problem, g, kinds_and_patterns)
+        if filled is None:
+            return None
+        loads += filled
     return loads
+
+
+def fill_patterns(problem: Problem, g: Group, kinds_and_patterns: list[tuple[AircraftType, tuple]]):
+    """Return the group's loads: one sortie per (type, vehicle pattern), the group's vehicles put
+    in by pattern, then persons and cargo in order where room is left; None if they do not fit."""
+    from .loads import _Bin, _to_load
+
+    pk = problem.person_kg
+    bins = [(_Bin(k), pat) for k, pat in kinds_and_patterns]
+    pool = {
+        i: [(u, v) for u in g.units for v in u.vehicles if v.count and _size(v) == _size(spec) for _ in range(v.count)]
+        for i, spec in enumerate(g.specs)
+    }
+    for b, pat in bins:
+        for i, c in enumerate(pat):
+            for _ in range(c):
+                u, v = pool[i].pop(0)
+                b.weight += v.weight_kg
+                b.lane += v.length_m
+                part = b.part(u.id)
+                part.vehicles[v.type] = part.vehicles.get(v.type, 0) + 1
+    for u in g.units:
+        left = u.personnel
+        for b, _ in bins:
+            if not left:
+                break
+            room = min(b.kind.seats - b.seats, int((b.kind.payload_kg - b.weight) // pk) if pk else left)
+            n = min(room, left)
+            if n > 0:
+                b.seats += n
+                b.weight += n * pk
+                b.part(u.id).personnel += n
+                left -= n
+        if left:
+            return None
+    for u in g.units:
+        left = u.cargo_kg
+        for b, _ in bins:
+            if left <= 1e-9:
+                break
+            room = math.floor(b.kind.payload_kg - b.weight + 1e-9)
+            n = min(room, left)
+            if n > 0:
+                b.weight += n
+                b.part(u.id).cargo_kg += n
+                left -= n
+        if left > 1e-9:
+            return None
+    return [_to_load(problem, g.origin, g.destination, b) for b, _ in bins if b.parts]
 
 
 # The checker accepts a sortie whose payload or floor length is over by at most this much.
