@@ -127,28 +127,18 @@ class Subscriber:
         self.wakeup = asyncio.Event()
         self.loop = asyncio.get_running_loop()
 
-    def wake(self) -> None:
-        """Wake the stream's reader (call from any thread)."""
-        loop, wakeup = self.loop, self.wakeup
-        if loop is not None and wakeup is not None:
-            try:
-                loop.call_soon_threadsafe(wakeup.set)
-            except RuntimeError:  # The loop has closed: the stream is gone.
-                pass
-
 
 def wake_all(subscribers) -> None:
-    """Wake many streams with one cross-thread call per event loop, not one per stream."""
+    """Wake the async streams among them, with one cross-thread call per event loop (a sync
+    stream waits on its queue and needs no wake)."""
     by_loop: dict = {}
     for sub in subscribers:
         if sub.loop is not None and sub.wakeup is not None:
             by_loop.setdefault(sub.loop, []).append(sub.wakeup)
-        else:
-            sub.wake()
     for loop, events in by_loop.items():
         try:
             loop.call_soon_threadsafe(_set_all, events)
-        except RuntimeError:  # The loop has closed.
+        except RuntimeError:  # The loop has closed: its streams are gone.
             pass
 
 
