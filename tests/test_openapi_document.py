@@ -26,3 +26,12 @@ def test_the_openapi_document_has_no_duplicated_keys(client):
 def test_the_duplicate_check_can_fail():
     with pytest.raises(AssertionError, match="appears twice"):
         json.loads('{"200": 1, "200": 2}', object_pairs_hook=_no_duplicates)
+
+
+@pytest.mark.django_db
+def test_an_unknown_api_address_answers_in_the_error_shape(client):
+    response = client.get("/api/no-such-thing")
+    assert response.status_code == 404 and response["Content-Type"].startswith("application/json")
+    assert response.json()["error"] == "not_found"
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404 and not page["Content-Type"].startswith("application/json")

@@ -71,6 +71,13 @@ def _validation_error(request, exc: ValidationError):
     return _error(request, "invalid", "; ".join(parts) or "invalid input", 422)
 
 
+@api.exception_handler(OverflowError)
+def _out_of_range(request, exc):
+    # A time like 0001-01-01T00:00+06:00 parses, but has no UTC equivalent; the action's
+    # transaction has rolled back.
+    return _error(request, "invalid", "a date or a figure is out of range", 422)
+
+
 @api.exception_handler(AuthenticationError)
 def _auth_error(request, exc):
     return _error(request, "unauthorized", "log in or send Authorization: Bearer TOKEN", 401)

@@ -64,3 +64,29 @@ def test_it_prints_the_bounds(cli, files):
     code, stdout, _ = cli("airlift", "bounds", source)
     assert code == 0
     assert "sorties >= 4" in stdout and "UAFM -> UAAA" in stdout and "parking" in stdout
+
+
+@pytest.mark.parametrize("where, key, value, named", [
+    ("units", "ready_h", 1e300, "ready_h"),
+    ("units", "personnel", 1e20, "personnel"),
+    ("fleet", "count", 10_000_000, "count"),
+])
+def test_absurd_figures_are_refused_by_name_not_by_exhaustion(cli, files, where, key, value, named):
+    source, out = files
+    data = json.loads(source.read_text())
+    data[where][0][key] = value
+    source.write_text(json.dumps(data))
+    code, _, stderr = cli("airlift", "plan", source, "--out", out, "--time-limit", "2")
+    assert code == 1 and named in stderr and "at most" in stderr
+    assert len(stderr.strip().splitlines()) == 1 and "Traceback" not in stderr
+
+
+def test_nothing_to_carry_gives_the_empty_plan(cli, files):
+    source, out = files
+    data = json.loads(source.read_text())
+    data["units"] = []
+    source.write_text(json.dumps(data))
+    code, stdout, stderr = cli("airlift", "plan", source, "--out", out)
+    assert code == 0, stderr
+    assert json.loads(out.read_text())["sorties"] == []
+    assert cli("airlift", "check", source, out)[0] == 0

@@ -111,6 +111,8 @@ def test_pledge_refuses_bad_input_and_saves_nothing(api, kz_case, bob, jan2022):
          "personnel": 50, "cargo_kg": 2000, "vehicles": {"BTR-80": 2}}])), 400)
     assert "50 personnel" in d["detail"]
     _error(api(bob).put(url, json=pledge_body(personnel=0, vehicles=[], cargo_kg=0)), 400)
+    d = _error(api(bob).put(url, json=pledge_body(ready_at="0001-01-01T00:00:00+06:00")), 422)
+    assert "out of range" in d["detail"]
     _error(api(bob).put(f"{BASE}/cases/{kz_case.ref}/pledges/UZ", json=pledge_body()), 403)
     assert Pledge.objects.count() == 0 and _events() == before
 

@@ -24,7 +24,7 @@ def replayed(db):
     # transaction drops them so that the replay can create one login per post.
     names = [username_for(p.code) for p in Post.objects.filter(organisation__code="csto")]
     get_user_model().objects.filter(username__in=names).delete()
-    ctx = ReplayContext(say=lambda line: None)
+    ctx = ReplayContext(say=lambda line: None, scenario="kazakhstan-2022")
     ctx.users = create_logins("csto")
     create_keys(ctx, "csto")
     play(ctx, load_replay("kazakhstan-2022"))

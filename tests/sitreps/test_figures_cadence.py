@@ -73,6 +73,18 @@ def test_overdue_check_at_an_instant_and_bad_input(cli, duty_officer, kz_case):
     assert code == 1 and "no case" in err
 
 
+def test_the_minute_timer_raises_overdue_alarms_too(cli, duty_officer, kz_case):
+    """`crisisdesk tick`, the one command a timer runs, also checks the reporting cadence."""
+    from crisisdesk.sitreps.actions import cadence_set
+
+    cadence_set(user=duty_officer, case=kz_case, source="KZ", every_hours=6, since=clock.now() - timedelta(hours=7))
+    code, out, err = cli("tick")
+    assert code == 0, err
+    assert "alarm: KZ on kazakhstan-test is overdue" in out
+    assert Alarm.objects.filter(case=kz_case, source="KZ", cleared_at__isnull=True).count() == 1
+    assert "alarm:" not in cli("tick")[1]  # one alarm per missed due time
+
+
 def test_closed_case_raises_no_alarm(duty_officer, kz_case):
     from crisisdesk.sitreps.actions import cadence_set, check_overdue
 

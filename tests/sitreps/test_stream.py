@@ -105,6 +105,22 @@ def test_resume_from_last_event_id(api, alice, bob, force_command, report_json, 
                 if e["data"]["type"] == "sitreps:report:filed"]) == 2
 
 
+def test_an_id_from_the_future_starts_afresh(api, alice, force_command, report_json,
+                                            django_capture_on_commit_callbacks):
+    """A Last-Event-ID above the ledger's head (another database, a restore) would otherwise skip
+    every event up to it: the stream says hello with the head instead, and then streams on."""
+    from crisisdesk.ledger.models import Event
+
+    head = Event.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    stale = open_stream(api(alice), "timeout=0.05&ping=0.05", HTTP_LAST_EVENT_ID=str(head + 1000))
+    frames = parse(stale.streaming_content)
+    assert frames[0]["event"] == "hello" and frames[0]["id"] < head + 1000
+    with django_capture_on_commit_callbacks(execute=True):
+        api(force_command).post("/api/sitreps", json=report_json(title="after a restore"))
+    resumed = open_stream(api(alice), "timeout=0.05&ping=0.05", HTTP_LAST_EVENT_ID=str(head))
+    assert [e["data"]["type"] for e in ledger_events(resumed.streaming_content)][:1] == ["sitreps:report:filed"]
+
+
 def test_case_filter_and_other_states_case_refused(api, alice, bob, kz_case):
     kz_case.released_to = ["KZ"]
     kz_case.save()

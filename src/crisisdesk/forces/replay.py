@@ -67,7 +67,7 @@ def replay_forces(ctx) -> None:
     from crisisdesk.forces.models import AirliftPlan, Contingent, GuardedObject, Sortie
 
     case = ctx.case
-    if case is None or case.ref != "kazakhstan-2022":
+    if case is None or getattr(ctx, "scenario", "") != "kazakhstan-2022":
         return
     data = load_data()
     say = getattr(ctx, "say", None) or (lambda line: None)

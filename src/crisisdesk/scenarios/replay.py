@@ -29,6 +29,7 @@ class ReplayContext:
     keys: dict = field(default_factory=dict)
     case: object = None
     say: object = print
+    scenario: str = ""
 
     def user(self, post_code: str):
         return self.users[post_code]
@@ -177,6 +178,7 @@ def extensions():
 def replay_kazakhstan_2022(ctx: ReplayContext) -> dict:
     """Play the 2022 case: the core steps, then every area's own part. One scenario that grows."""
     scenario = load_replay("kazakhstan-2022")
+    ctx.scenario = "kazakhstan-2022"
     play(ctx, scenario)
     for extension in extensions():
         extension(ctx)

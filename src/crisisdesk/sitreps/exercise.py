@@ -17,6 +17,7 @@ plays T×3600/S seconds after the start (speed 0: no waiting).
 
 import contextlib
 import re
+import threading
 import time
 from datetime import datetime, timedelta
 from importlib import resources
@@ -174,10 +175,13 @@ def run_replay_as_exercise(name: str, *, speed: float, ref: str | None = None, s
             ctx.users[post.code] = holder(post.code)
     replays.create_keys(ctx, org)
 
+    ctx.scenario = name
     real_frozen, real_appeal = clock.frozen_at, case_actions.case_appeal
+    turns = Turns()
 
     @contextlib.contextmanager
     def paced(at):
+        turns.wait(at)
         pacer.until(at)
         with real_frozen(at):
             yield
@@ -185,16 +189,88 @@ def run_replay_as_exercise(name: str, *, speed: float, ref: str | None = None, s
     def appeal(**kw):
         return real_appeal(**{**kw, "is_exercise": True})
 
+    parts = [lambda: replays.play(ctx, scenario)]
+    for module_name, function in [("crisisdesk.forces.replay", "replay_forces"),
+                                  ("crisisdesk.sitreps.replay", "replay_sitreps")]:
+        try:
+            module = __import__(module_name, fromlist=[function])
+        except ImportError:
+            continue
+
+        def part(fn=getattr(module, function)):
+            turns.wait(start + timedelta(microseconds=1))  # After the appeal has opened the case.
+            fn(ctx)
+
+        parts.append(part)
     clock.frozen_at, case_actions.case_appeal = paced, appeal
     try:
-        replays.play(ctx, scenario)
-        for module_name, function in [("crisisdesk.forces.replay", "replay_forces"),
-                                      ("crisisdesk.sitreps.replay", "replay_sitreps")]:
-            try:
-                module = __import__(module_name, fromlist=[function])
-            except ImportError:
-                continue
-            getattr(module, function)(ctx)
+        turns.run(parts)
     finally:
         clock.frozen_at, case_actions.case_appeal = real_frozen, real_appeal
     return ctx.case
+
+
+class Turns:
+    """Run several timelines (the decisions, the forces, the reports) as one, in time order.
+
+    Each part runs in its own thread but only one runs at a time: a part that sets the injected
+    clock waits until every other part is waiting too and its time is the earliest (ties go to
+    the part listed first). So an exercise replay unfolds on the map as it did, with sorties and
+    reports between the decisions, instead of one timeline after another.
+    """
+
+    def __init__(self):
+        self._cond = threading.Condition()
+        self._waiting: dict[int, tuple] = {}  # part index -> (time, index)
+        self._live: set[int] = set()
+        self._turn: int | None = None
+        self._local = threading.local()
+
+    def wait(self, at: datetime) -> None:
+        me = getattr(self._local, "index", None)
+        if me is None:  # Not inside run(): nothing to interleave with.
+            return
+        with self._cond:
+            self._waiting[me] = (at, me)
+            if self._turn == me:
+                self._turn = None
+            self._pick()
+            while self._turn != me:
+                self._cond.wait()
+            del self._waiting[me]
+
+    def _pick(self) -> None:
+        if self._turn is None and self._live and len(self._waiting) == len(self._live):
+            self._turn = min(self._waiting.values())[1]
+            self._cond.notify_all()
+
+    def run(self, parts) -> None:
+        from django.db import connection
+
+        errors: list[BaseException] = []
+
+        def body(index, part):
+            self._local.index = index
+            try:
+                part()  # The first part has the first turn; every other part begins with wait().
+            except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+                errors.append(exc)
+            finally:
+                connection.close()
+                with self._cond:
+                    self._live.discard(index)
+                    self._waiting.pop(index, None)
+                    if self._turn == index:
+                        self._turn = None
+                    self._pick()
+
+        self._live = set(range(len(parts)))
+        self._waiting = {}
+        self._turn = 0
+        threads = [threading.Thread(target=body, args=(i, p), name=f"exercise-part-{i}") for i, p in enumerate(parts)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        if errors:
+            raise errors[0]

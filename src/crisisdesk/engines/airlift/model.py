@@ -146,6 +146,16 @@ def haversine_km(a: Airfield, b: Airfield) -> float:
 # -- validation -------------------------------------------------------------------------------
 
 
+# Upper limits far beyond any airlift (the 10x bench instance: 20,300 persons, 300 aircraft), so
+# that an absurd figure is refused by name instead of exhausting time or memory.
+LIMITS = {
+    "person_kg": 1_000, "payload_kg": 1_000_000, "seats": 10_000, "length_m": 1_000, "width_m": 1_000,
+    "height_m": 1_000, "cruise_kmh": 10_000, "ground_time_h": 1_000, "max_on_ground": 10_000,
+    "count": 10_000, "weight_kg": 1_000_000, "ready_h": 100_000, "personnel": 1_000_000,
+    "cargo_kg": 1_000_000_000,
+}
+
+
 def _number(value: Any, where: str, *, positive: bool = False, integer: bool = False) -> float:
     # Booleans are ints in Python, but `true` is not a figure in the JSON contract.
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -154,6 +164,9 @@ def _number(value: Any, where: str, *, positive: bool = False, integer: bool = F
         raise InvalidInput(f"{where} must be a finite number, not {value}")
     if value < 0 or (positive and value == 0):
         raise InvalidInput(f"{where} must be {'positive' if positive else 'non-negative'}, not {value}")
+    limit = LIMITS.get(where.rsplit(" ", 1)[-1].rsplit(".", 1)[-1])
+    if limit is not None and value > limit:
+        raise InvalidInput(f"{where} must be at most {limit:,}, not {value:g}")
     if integer and value != int(value):
         raise InvalidInput(f"{where} must be a whole number, not {value}")
     return int(value) if integer else float(value)
