@@ -100,6 +100,18 @@ def test_map_and_dashboard_pages(page, api, alice, force_command, kz_case):
     assert dash.status_code == 200 and dash.json()["reports"] == 1
 
 
+def test_the_map_and_dashboard_speak_russian(page, api, alice, kz_case):
+    import html as html_lib
+    import json
+
+    client = page(alice)
+    client.post("/language/", {"language": "ru", "next": "/"})
+    text = client.get("/map/?case=kazakhstan-test").content.decode()
+    labels = json.loads(html_lib.unescape(re.search(r'data-labels="([^"]*)"', text).group(1)))
+    assert labels["Member states"] == "Государства-члены" and labels["live"] == "в эфире"
+    assert "обращение → решение" in client.get("/dashboard/?case=kazakhstan-test").content.decode()
+
+
 def test_static_assets_are_vendored():
     from django.contrib.staticfiles import finders
 

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_http_methods
 
 from crisisdesk.accounts import access
@@ -204,10 +205,26 @@ def figure_official(request, figure_id):
     return redirect(f"/sitreps/?case={figure.case.ref}#figures")
 
 
+# The map's own labels (map.js), translated here and handed to the script in data-labels.
+MAP_LABELS = [
+    gettext_noop("Member states"), gettext_noop("Airfields"), gettext_noop("Contingents"),
+    gettext_noop("Guarded objects"), gettext_noop("Sorties in the air"), gettext_noop("Incidents (reports)"),
+    gettext_noop("State"), gettext_noop("Code"), gettext_noop("Status"), gettext_noop("Host"), gettext_noop("yes"),
+    gettext_noop("Report"), gettext_noop("Title"), gettext_noop("Type"), gettext_noop("Source"), gettext_noop("Place"),
+    gettext_noop("Urgency / severity / confidence"), gettext_noop("Filed"), gettext_noop("Airfield"),
+    gettext_noop("ICAO"), gettext_noop("Role (2022)"), gettext_noop("Contingent"), gettext_noop("Personnel"),
+    gettext_noop("Vehicles"), gettext_noop("Arrived %"), gettext_noop("Guarded object"), gettext_noop("Kind"),
+    gettext_noop("Guarded by"), gettext_noop("Location precision"), gettext_noop("Sortie"), gettext_noop("From"),
+    gettext_noop("To"), gettext_noop("Movement"), gettext_noop("Departed"), gettext_noop("live"),
+    gettext_noop("reconnecting"),
+]
+
+
 @login_required
 def map_page(request):
     case = _case_for(request)
-    return render(request, "sitreps/map.html", {"case": case, "cases": _visible_cases(request.user)})
+    labels = json.dumps({text: gettext(text) for text in MAP_LABELS}, ensure_ascii=False)
+    return render(request, "sitreps/map.html", {"case": case, "cases": _visible_cases(request.user), "labels": labels})
 
 
 @login_required

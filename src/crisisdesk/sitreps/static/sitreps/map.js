@@ -12,6 +12,11 @@
   }
   var el = document.getElementById("map");
   if (!el || !window.L) { return; }
+  // The page's language: labels translated on the server, in the map element's data-labels.
+  var LABELS = (function () {
+    try { return JSON.parse(el.dataset.labels || "{}"); } catch (e) { return {}; }
+  }());
+  function t(text) { return LABELS[text] || text; }
   var EX = el.dataset.labelExercise || "EXERCISE";
   var map = L.map(el, { zoomControl: true, attributionControl: true, preferCanvas: false }).setView([47, 62], 4);
   map.attributionControl.setPrefix("Leaflet · Natural Earth");
@@ -24,10 +29,14 @@
     sorties: L.layerGroup().addTo(map),
     incidents: L.layerGroup().addTo(map)
   };
-  L.control.layers(null, {
-    "Member states": layers.members, "Airfields": layers.airfields, "Contingents": layers.contingents,
-    "Guarded objects": layers.guarded_objects, "Sorties in the air": layers.sorties, "Incidents (reports)": layers.incidents
-  }, { collapsed: false }).addTo(map);
+  var overlays = {};
+  overlays[t("Member states")] = layers.members;
+  overlays[t("Airfields")] = layers.airfields;
+  overlays[t("Contingents")] = layers.contingents;
+  overlays[t("Guarded objects")] = layers.guarded_objects;
+  overlays[t("Sorties in the air")] = layers.sorties;
+  overlays[t("Incidents (reports)")] = layers.incidents;
+  L.control.layers(null, overlays, { collapsed: false }).addTo(map);
   var atlas = null, members = [], incidentById = {}, caseExercise = el.dataset.exercise === "1";
 
   function popup(rows, exercise) {
@@ -61,7 +70,7 @@
       },
       onEachFeature: function (f, layer) {
         var m = byNumeric[f.id];
-        layer.bindPopup(popup([["State", m.name_en + " / " + m.name_ru], ["Code", m.code], ["Status", m.status], ["Host", m.host ? "yes" : ""]]));
+        layer.bindPopup(popup([[t("State"), m.name_en + " / " + m.name_ru], [t("Code"), m.code], [t("Status"), m.status], [t("Host"), m.host ? t("yes") : ""]]));
       }
     }).addTo(layers.members);
   }
@@ -75,8 +84,8 @@
     var layer = f.geometry.type === "Point"
       ? L.circleMarker([f.geometry.coordinates[1], f.geometry.coordinates[0]], Object.assign({ radius: 8 }, style))
       : L.geoJSON(f, { style: function () { return style; } });
-    layer.bindPopup(popup([["Report", p.number], ["Title", p.title], ["Type", p.kind], ["Source", p.source], ["Place", p.place],
-      ["Urgency / severity / confidence", [p.urgency, p.severity, p.confidence].join(" / ")], ["Status", p.status], ["Filed", formatTime(p.filed_at)]], ex));
+    layer.bindPopup(popup([[t("Report"), p.number], [t("Title"), p.title], [t("Type"), p.kind], [t("Source"), p.source], [t("Place"), p.place],
+      [t("Urgency / severity / confidence"), [p.urgency, p.severity, p.confidence].join(" / ")], [t("Status"), p.status], [t("Filed"), formatTime(p.filed_at)]], ex));
     layer.feature = f;
     return layer;
   }
@@ -110,19 +119,19 @@
     incidentById = {};
     L.geoJSON(data.airfields, {
       pointToLayer: function (f, ll) { return L.circleMarker(ll, pointStyle("#2c3e50", false)); },
-      onEachFeature: function (f, l) { var p = f.properties; l.bindPopup(popup([["Airfield", p.name], ["ICAO", p.icao], ["Role (2022)", p.role], ["Source", p.source]])); }
+      onEachFeature: function (f, l) { var p = f.properties; l.bindPopup(popup([[t("Airfield"), p.name], [t("ICAO"), p.icao], [t("Role (2022)"), p.role], [t("Source"), p.source]])); }
     }).addTo(layers.airfields);
     L.geoJSON(data.contingents, {
       pointToLayer: function (f, ll) { return L.circleMarker(ll, Object.assign(pointStyle("#1e7b34", f.properties.exercise), { radius: 10 })); },
-      onEachFeature: function (f, l) { var p = f.properties; l.bindPopup(popup([["Contingent", p.state], ["Personnel", p.personnel], ["Vehicles", p.vehicles], ["Arrived %", p.arrival_percent], ["Airfield", p.airfield]], p.exercise)); }
+      onEachFeature: function (f, l) { var p = f.properties; l.bindPopup(popup([[t("Contingent"), p.state], [t("Personnel"), p.personnel], [t("Vehicles"), p.vehicles], [t("Arrived %"), p.arrival_percent], [t("Airfield"), p.airfield]], p.exercise)); }
     }).addTo(layers.contingents);
     L.geoJSON(data.guarded_objects, {
       pointToLayer: function (f, ll) { return L.circleMarker(ll, pointStyle("#6c3483", f.properties.exercise)); },
-      onEachFeature: function (f, l) { var p = f.properties; l.bindPopup(popup([["Guarded object", p.name_en], ["", p.name_ru], ["Kind", p.kind], ["Guarded by", p.state], ["Status", p.status], ["Location precision", p.precision]], p.exercise)); }
+      onEachFeature: function (f, l) { var p = f.properties; l.bindPopup(popup([[t("Guarded object"), p.name_en], ["", p.name_ru], [t("Kind"), p.kind], [t("Guarded by"), p.state], [t("Status"), p.status], [t("Location precision"), p.precision]], p.exercise)); }
     }).addTo(layers.guarded_objects);
     L.geoJSON(data.sorties, {
       style: function (f) { return { color: f.properties.exercise ? "#b35c00" : "#0b3d91", weight: 2, dashArray: "8 6" }; },
-      onEachFeature: function (f, l) { var p = f.properties; l.bindPopup(popup([["Sortie", p.aircraft], ["From", p.origin], ["To", p.destination], ["Movement", p.movement], ["Departed", p.departed_at]], p.exercise)); }
+      onEachFeature: function (f, l) { var p = f.properties; l.bindPopup(popup([[t("Sortie"), p.aircraft], [t("From"), p.origin], [t("To"), p.destination], [t("Movement"), p.movement], [t("Departed"), p.departed_at]], p.exercise)); }
     }).addTo(layers.sorties);
     ((data.incidents || {}).features || []).forEach(putIncident);
     el.dataset.incidents = String(Object.keys(incidentById).length);
@@ -174,7 +183,7 @@
           el.dataset.lastSeq = String(data.seq || 0);
           var state = document.getElementById("live-state");
           window.crisisdeskLive(el.dataset.streamUrl, data.seq, onEvent, function (s) {
-            el.dataset.live = s; if (state) { state.textContent = s; }
+            el.dataset.live = s; if (state) { state.textContent = t(s); }
           });
         }
       })
