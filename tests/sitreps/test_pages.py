@@ -112,6 +112,18 @@ def test_the_map_and_dashboard_speak_russian(page, api, alice, kz_case):
     assert "обращение → решение" in client.get("/dashboard/?case=kazakhstan-test").content.decode()
 
 
+def test_reports_and_their_field_errors_speak_russian(page, force_command, kz_case):
+    client = page(force_command)
+    client.post("/language/", {"language": "ru", "next": "/"})
+    refused = client.post("/sitreps/", form(title="", period_to="2019-12-31T00:00"))
+    text = refused.content.decode()
+    assert refused.status_code == 422
+    assert "обязательное поле" in text and "период заканчивается раньше, чем начинается" in text
+    assert client.post("/sitreps/", form()).status_code == 302
+    listing = client.get("/sitreps/?case=kazakhstan-test").content.decode()
+    assert "полевое наблюдение" in listing and "Ожидаемая / Незначительная / Вероятно" in listing
+
+
 def test_static_assets_are_vendored():
     from django.contrib.staticfiles import finders
 

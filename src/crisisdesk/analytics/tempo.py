@@ -44,7 +44,9 @@ def case_tempo(case_ref: str) -> list[Tempo]:
 def humanize(delta: timedelta | None) -> str:
     if delta is None:
         return "—"
+    from django.utils.translation import gettext
+
     hours = delta.total_seconds() / 3600
     if hours < 48:
-        return f"{hours:.1f} h"
-    return f"{hours / 24:.1f} d ({hours:.0f} h)"
+        return gettext("%(hours).1f h") % {"hours": hours}
+    return gettext("%(days).1f d (%(hours).0f h)") % {"days": hours / 24, "hours": hours}

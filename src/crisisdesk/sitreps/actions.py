@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from crisisdesk import clock, ledger
 from crisisdesk.accounts import access
@@ -49,9 +50,10 @@ class EditConflict(Conflict):
     def __init__(self, *, current: dict, yours: dict, base: dict | None):
         self.current, self.yours, self.base = current, yours, base
         super().__init__(
-            f"report {current['number']} was changed by {current['updated_by'] or current['filed_by']} "
-            f"(revision {current['revision']}) after you loaded revision {yours.get('revision')}; "
-            "nothing was saved")
+            _("report %(number)s was changed by %(who)s (revision %(revision)s) after you loaded revision "
+              "%(loaded)s; nothing was saved") % {
+                "number": current["number"], "who": current["updated_by"] or current["filed_by"],
+                "revision": current["revision"], "loaded": yours.get("revision")})
 
 
 def _actor(user) -> str:
@@ -84,78 +86,78 @@ def validate_location(value, field: str = "location") -> dict | None:
     if value in (None, {}, ""):
         return None
     if not isinstance(value, dict):
-        raise FieldErrors({field: "must be a GeoJSON Point or Polygon object"})
+        raise FieldErrors({field: _("must be a GeoJSON Point or Polygon object")})
     kind, coords = value.get("type"), value.get("coordinates")
 
     def position(p, where):
         if not isinstance(p, (list, tuple)) or len(p) not in (2, 3):
-            raise FieldErrors({field: f"{where} must be [longitude, latitude]"})
+            raise FieldErrors({field: _("%(where)s must be [longitude, latitude]") % {"where": where}})
         if not all(isinstance(c, (int, float)) and not isinstance(c, bool) and math.isfinite(c) for c in p):
-            raise FieldErrors({field: f"{where} must hold numbers"})
+            raise FieldErrors({field: _("%(where)s must hold numbers") % {"where": where}})
         lon, lat = float(p[0]), float(p[1])
         if not -180 <= lon <= 180:
-            raise FieldErrors({field: f"{where}: longitude {lon} is out of range -180..180"})
+            raise FieldErrors({field: _("%(where)s: longitude %(lon)s is out of range -180..180") % {"where": where, "lon": lon}})
         if not -90 <= lat <= 90:
-            raise FieldErrors({field: f"{where}: latitude {lat} is out of range -90..90"})
+            raise FieldErrors({field: _("%(where)s: latitude %(lat)s is out of range -90..90") % {"where": where, "lat": lat}})
         return [round(lon, 6), round(lat, 6)]
 
     if kind == "Point":
         return {"type": "Point", "coordinates": position(coords, "coordinates")}
     if kind == "Polygon":
         if not isinstance(coords, list) or not coords:
-            raise FieldErrors({field: "a Polygon needs at least one ring"})
+            raise FieldErrors({field: _("a Polygon needs at least one ring")})
         rings, count = [], 0
         for i, ring in enumerate(coords):
             if not isinstance(ring, list) or len(ring) < 4:
-                raise FieldErrors({field: f"ring {i} needs at least 4 positions"})
+                raise FieldErrors({field: _("ring %(i)s needs at least 4 positions") % {"i": i}})
             count += len(ring)
             if count > MAX_POSITIONS:
-                raise FieldErrors({field: f"more than {MAX_POSITIONS} positions"})
+                raise FieldErrors({field: _("more than %(n)s positions") % {"n": MAX_POSITIONS}})
             clean = [position(p, f"ring {i} position {j}") for j, p in enumerate(ring)]
             if clean[0] != clean[-1]:
-                raise FieldErrors({field: f"ring {i} is not closed (first and last positions differ)"})
+                raise FieldErrors({field: _("ring %(i)s is not closed (first and last positions differ)") % {"i": i}})
             rings.append(clean)
         return {"type": "Polygon", "coordinates": rings}
-    raise FieldErrors({field: "type must be Point or Polygon"})
+    raise FieldErrors({field: _("type must be Point or Polygon")})
 
 
 def _choice(errors: dict, field: str, value, choices, default):
     if value in (None, ""):
         return default
     if value not in dict(choices):
-        errors[field] = f"must be one of {', '.join(dict(choices))}"
+        errors[field] = _("must be one of %(values)s") % {"values": ", ".join(dict(choices))}
         return default
     return value
 
 
 def _period(errors: dict, period_from, period_to, now: datetime):
     if period_from is None:
-        errors["period_from"] = "is required"
+        errors["period_from"] = _("is required")
     if period_to is None:
-        errors["period_to"] = "is required"
+        errors["period_to"] = _("is required")
     if period_from is None or period_to is None:
         return
     if period_from.tzinfo is None or period_to.tzinfo is None:
-        errors["period_from" if period_from.tzinfo is None else "period_to"] = "needs a time zone"
+        errors["period_from" if period_from.tzinfo is None else "period_to"] = _("needs a time zone")
         return
     if period_to < period_from:
-        errors["period_to"] = "the period ends before it starts"
+        errors["period_to"] = _("the period ends before it starts")
     elif period_to - period_from > MAX_PERIOD:
-        errors["period_to"] = "a reporting period is at most 31 days"
+        errors["period_to"] = _("a reporting period is at most 31 days")
     if period_to > now + FUTURE_SLACK:
-        errors["period_to"] = "the period cannot end in the future"
+        errors["period_to"] = _("the period cannot end in the future")
 
 
 def _released(errors: dict, case: Case, released_to) -> list[str]:
     if released_to is None:
         return sorted(set(case.released_to or ["ALL"]))
     if not isinstance(released_to, (list, tuple)) or not released_to:
-        errors["released_to"] = "name at least one member state or body, or ALL"
+        errors["released_to"] = _("name at least one member state or body, or ALL")
         return []
     codes = [str(c).strip() for c in released_to]
     unknown = sorted(set(codes) - releasable_codes(case))
     if unknown:
-        errors["released_to"] = f"unknown member states or bodies: {', '.join(unknown)}"
+        errors["released_to"] = _("unknown member states or bodies: %(codes)s") % {"codes": ", ".join(unknown)}
     return sorted(set(codes))
 
 
@@ -164,29 +166,29 @@ def _attachments(errors: dict, attachments) -> list[dict]:
     if not attachments:
         return clean
     if len(attachments) > MAX_ATTACHMENTS:
-        errors["attachments"] = f"at most {MAX_ATTACHMENTS} attachments"
+        errors["attachments"] = _("at most %(n)s attachments") % {"n": MAX_ATTACHMENTS}
         return clean
     for i, item in enumerate(attachments):
         name = str(item.get("name") or "").strip()
         mime = str(item.get("mime_type") or "application/octet-stream").strip()
         if not name or len(name) > 200 or "/" in name or "\\" in name:
-            errors[f"attachments[{i}].name"] = "a file name (no slashes), at most 200 characters"
+            errors[f"attachments[{i}].name"] = _("a file name (no slashes), at most 200 characters")
             continue
         if not re.fullmatch(r"[\w.+-]+/[\w.+-]+", mime):
-            errors[f"attachments[{i}].mime_type"] = "not a media type"
+            errors[f"attachments[{i}].mime_type"] = _("not a media type")
             continue
         content = item.get("content")
         if content is None:
             try:
                 content = base64.b64decode(item.get("content_b64") or "", validate=True)
             except (binascii.Error, ValueError):
-                errors[f"attachments[{i}].content_b64"] = "not valid base64"
+                errors[f"attachments[{i}].content_b64"] = _("not valid base64")
                 continue
         if not content:
-            errors[f"attachments[{i}]"] = "is empty"
+            errors[f"attachments[{i}]"] = _("is empty")
             continue
         if len(content) > MAX_ATTACHMENT_BYTES:
-            errors[f"attachments[{i}]"] = f"{name} is {len(content)} bytes; the limit is {MAX_ATTACHMENT_BYTES}"
+            errors[f"attachments[{i}]"] = _("%(name)s is %(size)s bytes; the limit is %(limit)s") % {"name": name, "size": len(content), "limit": MAX_ATTACHMENT_BYTES}
             continue
         clean.append({"name": name, "mime_type": mime, "content": bytes(content), "size": len(content),
                       "sha256": hashlib.sha256(content).hexdigest()})
@@ -198,15 +200,15 @@ def _figures(errors: dict, figures) -> list[dict]:
     for i, item in enumerate(figures or []):
         key = str(item.get("key") or "")
         if not re.fullmatch(r"[a-z][a-z0-9_.]{0,79}", key):
-            errors[f"figures[{i}].key"] = "lower-case letters, digits, dots and underscores"
+            errors[f"figures[{i}].key"] = _("lower-case letters, digits, dots and underscores")
             continue
         try:
             value = Decimal(str(item.get("value")))
         except (InvalidOperation, ValueError):
-            errors[f"figures[{i}].value"] = "not a number"
+            errors[f"figures[{i}].value"] = _("not a number")
             continue
         if not value.is_finite() or value < 0 or value >= Decimal("1e12"):
-            errors[f"figures[{i}].value"] = "must be a number from 0 to 10^12"
+            errors[f"figures[{i}].value"] = _("must be a number from 0 to 10^12")
             continue
         clean.append({"key": key, "value": value.quantize(Decimal("0.01")),
                       "unit": str(item.get("unit") or "")[:30]})
@@ -278,10 +280,10 @@ def sitrep_file(
     errors: dict[str, str] = {}
     source = source or mine[0]
     if source not in mine:
-        errors["source"] = f"you may report as {', '.join(mine)}, not {source}"
+        errors["source"] = _("you may report as %(mine)s, not %(source)s") % {"mine": ", ".join(mine), "source": source}
     kind = _choice(errors, "kind", kind, Report.Kind.choices, None)
     if kind is None and "kind" not in errors:
-        errors["kind"] = "is required"
+        errors["kind"] = _("is required")
     version = _choice(errors, "version", version, Report.Version.choices, Report.Version.INITIAL)
     urgency = _choice(errors, "urgency", urgency, Report.Urgency.choices, Report.Urgency.UNKNOWN)
     severity = _choice(errors, "severity", severity, Report.Severity.choices, Report.Severity.UNKNOWN)
@@ -289,16 +291,16 @@ def sitrep_file(
     default_status = Report.Status.EXERCISE if case.is_exercise else Report.Status.ACTUAL
     status = _choice(errors, "status", status, Report.Status.choices, default_status)
     if case.is_exercise and status == Report.Status.ACTUAL:
-        errors["status"] = "reports on an exercise case are Exercise or Test, never Actual"
+        errors["status"] = _("reports on an exercise case are Exercise or Test, never Actual")
     title = (title or "").strip()
     if not title:
-        errors["title"] = "is required"
+        errors["title"] = _("is required")
     elif len(title) > 300:
-        errors["title"] = "at most 300 characters"
+        errors["title"] = _("at most 300 characters")
     if len(body or "") > 20000:
-        errors["body"] = "at most 20000 characters"
+        errors["body"] = _("at most 20000 characters")
     if len(place or "") > 200:
-        errors["place"] = "at most 200 characters"
+        errors["place"] = _("at most 200 characters")
     _period(errors, period_from, period_to, now)
     released = _released(errors, case, released_to)
     try:
@@ -308,9 +310,9 @@ def sitrep_file(
     files = _attachments(errors, attachments)
     numbers = _figures(errors, figures)
     if preceding is None and version == Report.Version.UPDATE:
-        errors["preceding"] = "an update names the report it follows"
+        errors["preceding"] = _("an update names the report it follows")
     if preceding is not None and version == Report.Version.INITIAL:
-        errors["version"] = "a report that follows another is an update or final"
+        errors["version"] = _("a report that follows another is an update or final")
     if errors:
         raise FieldErrors(errors)
     # The reporting state always sees its own report.
@@ -322,7 +324,7 @@ def sitrep_file(
         if preceding is not None:
             before = Report.objects.filter(case=locked, number=preceding).first()
             if before is None or not access.may_see(user, before.released_to):
-                raise FieldErrors({"preceding": f"no report {preceding} on this case"})
+                raise FieldErrors({"preceding": _("no report %(n)s on this case") % {"n": preceding}})
         last = Report.objects.filter(case=locked).order_by("-number").values_list("number", flat=True).first()
         report = Report.objects.create(
             case=locked, number=(last or 0) + 1, kind=kind, version=version, preceding=before, title=title,
@@ -357,7 +359,7 @@ def sitrep_update(*, user, report: Report, revision: int, changes: dict) -> Repo
         raise Forbidden("only the reporting source or the Centre may edit this report")
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
-        raise FieldErrors({k: "cannot be edited" for k in unknown})
+        raise FieldErrors({k: _("cannot be edited") for k in unknown})
     errors: dict[str, str] = {}
     clean = {}
     for field, value in changes.items():
@@ -367,15 +369,15 @@ def sitrep_update(*, user, report: Report, revision: int, changes: dict) -> Repo
         elif field == "title":
             value = (value or "").strip()
             if not value or len(value) > 300:
-                errors["title"] = "is required, at most 300 characters"
+                errors["title"] = _("is required, at most 300 characters")
             clean[field] = value
         elif field == "body":
             if len(value or "") > 20000:
-                errors["body"] = "at most 20000 characters"
+                errors["body"] = _("at most 20000 characters")
             clean[field] = value or ""
         elif field == "place":
             if len(value or "") > 200:
-                errors["place"] = "at most 200 characters"
+                errors["place"] = _("at most 200 characters")
             clean[field] = value or ""
         elif field == "location":
             try:
@@ -426,9 +428,9 @@ def figure_make_official(*, user, figure: Figure, reason: str) -> Figure:
     access.require_role(user, *OFFICIAL_ROLES)
     reason = (reason or "").strip()
     if not reason:
-        raise FieldErrors({"reason": "say why this figure is the official one"})
+        raise FieldErrors({"reason": _("say why this figure is the official one")})
     if len(reason) > 2000:
-        raise FieldErrors({"reason": "at most 2000 characters"})
+        raise FieldErrors({"reason": _("at most 2000 characters")})
     now = clock.now()
     with transaction.atomic():
         Case.objects.select_for_update().get(pk=figure.case_id)
@@ -455,14 +457,14 @@ def cadence_set(*, user, case: Case, source: str, every_hours: int, since: datet
         access.require_role(user, *EDITOR_ROLES)
     errors = {}
     if not re.fullmatch(r"[A-Za-z0-9_.-]{1,60}", source or ""):
-        errors["source"] = "letters, digits, dots, hyphens or underscores"
+        errors["source"] = _("letters, digits, dots, hyphens or underscores")
     if not isinstance(every_hours, int) or not 1 <= every_hours <= 24 * 14:
-        errors["every_hours"] = "from 1 to 336 hours"
+        errors["every_hours"] = _("from 1 to 336 hours")
     if errors:
         raise FieldErrors(errors)
     now = clock.now()
     with transaction.atomic():
-        cadence, _ = Cadence.objects.update_or_create(
+        cadence, _created = Cadence.objects.update_or_create(
             case=case, source=source,
             defaults={"every_hours": every_hours, "since": since or now, "active": active})
         ledger.record(EventType.CADENCE_SET, actor=actor or _actor(user), case=case, subject=f"cadence:{cadence.pk}",

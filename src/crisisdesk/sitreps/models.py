@@ -4,6 +4,7 @@ Writes happen only in `sitreps.actions`; reads through `sitreps.queries` (releas
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from crisisdesk.cases.models import Case
 
@@ -13,42 +14,42 @@ class Report(models.Model):
 
     class Kind(models.TextChoices):
         # EDXL-SitRep report types (the standard's names in brackets).
-        FIELD_OBSERVATION = "field_observation", "field observation"  # FieldObservation
-        SITUATION_INFORMATION = "situation_information", "situation information"  # SituationInformation
-        RESOURCES_TOTALS = "response_resources_totals", "response resources totals"  # ResponseResourcesTotals
-        CASUALTY_DAMAGE = "casualty_damage_summary", "casualty and damage summary"  # CasualtyAndIllnessSummary
-        MANAGEMENT_SUMMARY = "management_summary", "management summary"  # ManagementReportSummary
+        FIELD_OBSERVATION = "field_observation", _("field observation")  # FieldObservation
+        SITUATION_INFORMATION = "situation_information", _("situation information")  # SituationInformation
+        RESOURCES_TOTALS = "response_resources_totals", _("response resources totals")  # ResponseResourcesTotals
+        CASUALTY_DAMAGE = "casualty_damage_summary", _("casualty and damage summary")  # CasualtyAndIllnessSummary
+        MANAGEMENT_SUMMARY = "management_summary", _("management summary")  # ManagementReportSummary
 
     class Version(models.TextChoices):  # ReportVersion
-        INITIAL = "initial", "initial"
-        UPDATE = "update", "update"
-        FINAL = "final", "final"
+        INITIAL = "initial", _("initial")
+        UPDATE = "update", _("update")
+        FINAL = "final", _("final")
 
     class Status(models.TextChoices):  # EDXL-DE distributionStatus / CAP status
-        ACTUAL = "Actual", "Actual"
-        EXERCISE = "Exercise", "Exercise"
-        TEST = "Test", "Test"
+        ACTUAL = "Actual", _("Actual")
+        EXERCISE = "Exercise", _("Exercise")
+        TEST = "Test", _("Test")
 
     class Urgency(models.TextChoices):  # CAP urgency
-        IMMEDIATE = "Immediate", "Immediate"
-        EXPECTED = "Expected", "Expected"
-        FUTURE = "Future", "Future"
-        PAST = "Past", "Past"
-        UNKNOWN = "Unknown", "Unknown"
+        IMMEDIATE = "Immediate", _("Immediate")
+        EXPECTED = "Expected", _("Expected")
+        FUTURE = "Future", _("Future")
+        PAST = "Past", _("Past")
+        UNKNOWN = "Unknown", _("Unknown")
 
     class Severity(models.TextChoices):  # CAP severity
-        EXTREME = "Extreme", "Extreme"
-        SEVERE = "Severe", "Severe"
-        MODERATE = "Moderate", "Moderate"
-        MINOR = "Minor", "Minor"
-        UNKNOWN = "Unknown", "Unknown"
+        EXTREME = "Extreme", _("Extreme")
+        SEVERE = "Severe", _("Severe")
+        MODERATE = "Moderate", _("Moderate")
+        MINOR = "Minor", _("Minor")
+        UNKNOWN = "Unknown", _("Unknown")
 
     class Confidence(models.TextChoices):  # ReportConfidence, on CAP's certainty scale
-        OBSERVED = "Observed", "Observed"
-        LIKELY = "Likely", "Likely"
-        POSSIBLE = "Possible", "Possible"
-        UNLIKELY = "Unlikely", "Unlikely"
-        UNKNOWN = "Unknown", "Unknown"
+        OBSERVED = "Observed", _("Observed")
+        LIKELY = "Likely", _("Likely")
+        POSSIBLE = "Possible", _("Possible")
+        UNLIKELY = "Unlikely", _("Unlikely")
+        UNKNOWN = "Unknown", _("Unknown")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="sitreps")
     number = models.PositiveIntegerField(help_text="ReportNumber, sequential per case.")

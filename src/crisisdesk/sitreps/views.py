@@ -170,10 +170,10 @@ def report_detail(request, report_id):
                 errors = {"general": exc.detail}
     if conflict is not None:
         rows = []
-        for field in ("title", "body", "place", "urgency", "severity", "confidence", "location", "period_from",
-                      "period_to", "released_to"):
+        for field, label in CONFLICT_FIELDS:
             theirs, yours = conflict.current.get(field), conflict.yours.get(field)
-            rows.append({"field": field, "theirs": _shown(theirs), "yours": _shown(yours), "differs": theirs != yours})
+            rows.append({"field": gettext(label), "theirs": _shown(theirs), "yours": _shown(yours),
+                         "differs": theirs != yours})
         report.refresh_from_db()
         return render(request, "sitreps/conflict.html", {
             "report": report, "conflict": conflict, "rows": rows}, status=409)
@@ -217,13 +217,21 @@ MAP_LABELS = [
     gettext_noop("Guarded by"), gettext_noop("Location precision"), gettext_noop("Sortie"), gettext_noop("From"),
     gettext_noop("To"), gettext_noop("Movement"), gettext_noop("Departed"), gettext_noop("live"),
     gettext_noop("reconnecting"),
+    # The live feed's most frequent event types.
+    gettext_noop("sitreps:report:filed"), gettext_noop("sitreps:report:updated"),
+    gettext_noop("sitreps:report:overdue"), gettext_noop("sitreps:alarm:cleared"),
+    gettext_noop("sitreps:figure:made_official"), gettext_noop("forces:sortie:departed"),
+    gettext_noop("forces:sortie:landed"), gettext_noop("forces:sortie:cancelled"),
 ]
 
 
 @login_required
 def map_page(request):
     case = _case_for(request)
-    labels = json.dumps({text: gettext(text) for text in MAP_LABELS}, ensure_ascii=False)
+    labels = {text: gettext(text) for text in MAP_LABELS}
+    for choices in (Report.Kind, Report.Status, Report.Urgency, Report.Severity, Report.Confidence):
+        labels.update({value: str(label) for value, label in choices.choices})  # a report's values
+    labels = json.dumps(labels, ensure_ascii=False)
     return render(request, "sitreps/map.html", {"case": case, "cases": _visible_cases(request.user), "labels": labels})
 
 
@@ -237,10 +245,30 @@ def dashboard(request):
                                                       "d": data})
 
 
+# The fields a conflict screen compares, with their labels on the pages.
+CONFLICT_FIELDS = [
+    ("title", gettext_noop("Title")), ("body", gettext_noop("Text")), ("place", gettext_noop("Place")),
+    ("urgency", gettext_noop("Urgency")), ("severity", gettext_noop("Severity")),
+    ("confidence", gettext_noop("Confidence")), ("location", gettext_noop("Location")),
+    ("period_from", gettext_noop("Period from")), ("period_to", gettext_noop("Period to")),
+    ("released_to", gettext_noop("Released to")),
+]
+_CHOICE_LABELS = {value: label for choices in (Report.Urgency, Report.Severity, Report.Confidence)
+                  for value, label in choices.choices}
+
+
 def _shown(value):
-    """Show structured values (a GeoJSON location, a release list) as readers write them."""
+    """Show stored values as readers write them: a release list, a GeoJSON location, a time in the
+    viewer's zone, a choice by its label."""
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str):
+        moment = parse_datetime(value) if len(value) >= 16 and value[4:5] == "-" else None
+        if moment is not None and moment.tzinfo is not None:
+            local = timezone.localtime(moment)
+            return f"{local:%Y-%m-%d %H:%M} ({timezone.get_current_timezone_name()})"
+        if value in _CHOICE_LABELS:
+            return str(_CHOICE_LABELS[value])
     return value

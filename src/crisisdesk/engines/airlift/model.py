@@ -156,7 +156,8 @@ LIMITS = {
 }
 
 
-def _number(value: Any, where: str, *, positive: bool = False, integer: bool = False) -> float:
+def _number(value: Any, where: str, field: str, *, positive: bool = False, integer: bool = False) -> float:
+    """Return `value` as a figure, or refuse it naming `where`; `field` names its upper limit."""
     # Booleans are ints in Python, but `true` is not a figure in the JSON contract.
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise InvalidInput(f"{where} must be a number, not {json_repr(value)}")
@@ -164,8 +165,8 @@ def _number(value: Any, where: str, *, positive: bool = False, integer: bool = F
         raise InvalidInput(f"{where} must be a finite number, not {value}")
     if value < 0 or (positive and value == 0):
         raise InvalidInput(f"{where} must be {'positive' if positive else 'non-negative'}, not {value}")
-    limit = LIMITS.get(where.rsplit(" ", 1)[-1].rsplit(".", 1)[-1])
-    if limit is not None and value > limit:
+    limit = LIMITS[field]
+    if value > limit:
         raise InvalidInput(f"{where} must be at most {limit:,}, not {value:g}")
     if integer and value != int(value):
         raise InvalidInput(f"{where} must be a whole number, not {value}")
@@ -204,7 +205,7 @@ def json_repr(value: Any) -> str:
 def parse_problem(data: Any) -> Problem:
     """Validate the INPUT.json structure and return a `Problem`, or raise `InvalidInput`."""
     data = _obj(data, "input")
-    person_kg = _number(_get(data, "person_kg", "input"), "person_kg")
+    person_kg = _number(_get(data, "person_kg", "input"), "person_kg", "person_kg")
 
     types: dict[str, AircraftType] = {}
     for i, raw in enumerate(_list(_get(data, "aircraft_types", "input"), "aircraft_types")):
@@ -217,13 +218,13 @@ def parse_problem(data: Any) -> Problem:
         hold = _obj(_get(raw, "hold", where), f"{where}.hold")
         types[code] = AircraftType(
             code=code,
-            payload_kg=_number(_get(raw, "payload_kg", where), f"{where}: payload_kg", positive=True),
-            seats=int(_number(_get(raw, "seats", where), f"{where}: seats", integer=True)),
-            length_m=_number(_get(hold, "length_m", where), f"{where}: hold.length_m", positive=True),
-            width_m=_number(_get(hold, "width_m", where), f"{where}: hold.width_m", positive=True),
-            height_m=_number(_get(hold, "height_m", where), f"{where}: hold.height_m", positive=True),
-            cruise_kmh=_number(_get(raw, "cruise_kmh", where), f"{where}: cruise_kmh", positive=True),
-            ground_time_h=_number(_get(raw, "ground_time_h", where), f"{where}: ground_time_h"),
+            payload_kg=_number(_get(raw, "payload_kg", where), f"{where}: payload_kg", "payload_kg", positive=True),
+            seats=int(_number(_get(raw, "seats", where), f"{where}: seats", "seats", integer=True)),
+            length_m=_number(_get(hold, "length_m", where), f"{where}: hold.length_m", "length_m", positive=True),
+            width_m=_number(_get(hold, "width_m", where), f"{where}: hold.width_m", "width_m", positive=True),
+            height_m=_number(_get(hold, "height_m", where), f"{where}: hold.height_m", "height_m", positive=True),
+            cruise_kmh=_number(_get(raw, "cruise_kmh", where), f"{where}: cruise_kmh", "cruise_kmh", positive=True),
+            ground_time_h=_number(_get(raw, "ground_time_h", where), f"{where}: ground_time_h", "ground_time_h"),
         )
 
     airfields: dict[str, Airfield] = {}
@@ -244,7 +245,8 @@ def parse_problem(data: Any) -> Problem:
             code=code,
             lat=float(lat),
             lon=float(lon),
-            max_on_ground=int(_number(_get(raw, "max_on_ground", where), f"{where}: max_on_ground", integer=True)),
+            max_on_ground=int(_number(_get(raw, "max_on_ground", where), f"{where}: max_on_ground", "max_on_ground",
+                                      integer=True)),
         )
 
     fleet: list[FleetEntry] = []
@@ -257,7 +259,7 @@ def parse_problem(data: Any) -> Problem:
         base = _code(_get(raw, "base", where), f"{where}.base")
         if base not in airfields:
             raise InvalidInput(f"{where}: unknown airfield {base!r}")
-        count = int(_number(_get(raw, "count", where), f"{where}: count", integer=True))
+        count = int(_number(_get(raw, "count", where), f"{where}: count", "count", integer=True))
         fleet.append(FleetEntry(type=kind, count=count, base=base))
     if sum(e.count for e in fleet) == 0:
         raise InvalidInput("fleet is empty: no aircraft to plan with")
@@ -292,11 +294,11 @@ def parse_problem(data: Any) -> Problem:
             vehicles.append(
                 Vehicle(
                     type=vtype,
-                    count=int(_number(_get(vraw, "count", vwhere), f"{vwhere}: count", integer=True)),
-                    weight_kg=_number(_get(vraw, "weight_kg", vwhere), f"{vwhere}: weight_kg"),
-                    length_m=_number(_get(vraw, "length_m", vwhere), f"{vwhere}: length_m"),
-                    width_m=_number(_get(vraw, "width_m", vwhere), f"{vwhere}: width_m"),
-                    height_m=_number(_get(vraw, "height_m", vwhere), f"{vwhere}: height_m"),
+                    count=int(_number(_get(vraw, "count", vwhere), f"{vwhere}: count", "count", integer=True)),
+                    weight_kg=_number(_get(vraw, "weight_kg", vwhere), f"{vwhere}: weight_kg", "weight_kg"),
+                    length_m=_number(_get(vraw, "length_m", vwhere), f"{vwhere}: length_m", "length_m"),
+                    width_m=_number(_get(vraw, "width_m", vwhere), f"{vwhere}: width_m", "width_m"),
+                    height_m=_number(_get(vraw, "height_m", vwhere), f"{vwhere}: height_m", "height_m"),
                 )
             )
         units.append(
@@ -304,9 +306,9 @@ def parse_problem(data: Any) -> Problem:
                 id=uid,
                 origin=origin,
                 destination=destination,
-                ready_h=_number(raw.get("ready_h", 0), f"{where}: ready_h"),
-                personnel=int(_number(raw.get("personnel", 0), f"{where}: personnel", integer=True)),
-                cargo_kg=_number(raw.get("cargo_kg", 0), f"{where}: cargo_kg"),
+                ready_h=_number(raw.get("ready_h", 0), f"{where}: ready_h", "ready_h"),
+                personnel=int(_number(raw.get("personnel", 0), f"{where}: personnel", "personnel", integer=True)),
+                cargo_kg=_number(raw.get("cargo_kg", 0), f"{where}: cargo_kg", "cargo_kg"),
                 vehicles=tuple(vehicles),
             )
         )

@@ -4,14 +4,25 @@
 (function () {
   "use strict";
 
-  // Show an ISO instant as "YYYY-MM-DD HH:MM UTC", as the pages do; unknown values pass through.
+  var el = document.getElementById("map");
+  if (!el || !window.L) { return; }
+  // Show an instant in the viewer's zone and, if different, the host state's, as the pages do.
+  var VIEWER = el.dataset.viewerZone || "UTC", HOST = el.dataset.hostZone || "";
+  function inZone(d, zone) {
+    try {
+      var text = new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit",
+        hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(d);
+      return text.replace(",", "") + " " + zone;
+    } catch (e) {
+      return d.toISOString().slice(0, 16).replace("T", " ") + " UTC";
+    }
+  }
   function formatTime(iso) {
     var d = new Date(iso);
     if (!iso || isNaN(d.getTime())) { return iso || ""; }
-    return d.toISOString().slice(0, 16).replace("T", " ") + " UTC";
+    var text = inZone(d, VIEWER);
+    return HOST && HOST !== VIEWER ? text + " · " + inZone(d, HOST) : text;
   }
-  var el = document.getElementById("map");
-  if (!el || !window.L) { return; }
   // The page's language: labels translated on the server, in the map element's data-labels.
   var LABELS = (function () {
     try { return JSON.parse(el.dataset.labels || "{}"); } catch (e) { return {}; }
@@ -84,8 +95,8 @@
     var layer = f.geometry.type === "Point"
       ? L.circleMarker([f.geometry.coordinates[1], f.geometry.coordinates[0]], Object.assign({ radius: 8 }, style))
       : L.geoJSON(f, { style: function () { return style; } });
-    layer.bindPopup(popup([[t("Report"), p.number], [t("Title"), p.title], [t("Type"), p.kind], [t("Source"), p.source], [t("Place"), p.place],
-      [t("Urgency / severity / confidence"), [p.urgency, p.severity, p.confidence].join(" / ")], [t("Status"), p.status], [t("Filed"), formatTime(p.filed_at)]], ex));
+    layer.bindPopup(popup([[t("Report"), p.number], [t("Title"), p.title], [t("Type"), t(p.kind)], [t("Source"), p.source], [t("Place"), p.place],
+      [t("Urgency / severity / confidence"), [t(p.urgency), t(p.severity), t(p.confidence)].join(" / ")], [t("Status"), t(p.status)], [t("Filed"), formatTime(p.filed_at)]], ex));
     layer.feature = f;
     return layer;
   }
@@ -131,7 +142,7 @@
     }).addTo(layers.guarded_objects);
     L.geoJSON(data.sorties, {
       style: function (f) { return { color: f.properties.exercise ? "#b35c00" : "#0b3d91", weight: 2, dashArray: "8 6" }; },
-      onEachFeature: function (f, l) { var p = f.properties; l.bindPopup(popup([[t("Sortie"), p.aircraft], [t("From"), p.origin], [t("To"), p.destination], [t("Movement"), p.movement], [t("Departed"), p.departed_at]], p.exercise)); }
+      onEachFeature: function (f, l) { var p = f.properties; l.bindPopup(popup([[t("Sortie"), p.aircraft], [t("From"), p.origin], [t("To"), p.destination], [t("Movement"), p.movement], [t("Departed"), formatTime(p.departed_at)]], p.exercise)); }
     }).addTo(layers.sorties);
     ((data.incidents || {}).features || []).forEach(putIncident);
     el.dataset.incidents = String(Object.keys(incidentById).length);
@@ -143,7 +154,7 @@
     var li = document.createElement("li");
     if (ev.exercise) { li.className = "exercise"; }
     var d = ev.data || {};
-    var text = ev.at.replace("T", " ").slice(0, 16) + " " + ev.type + (d.title ? " — " + d.title : "") + (d.source ? " (" + d.source + ")" : "");
+    var text = formatTime(ev.at) + " " + t(ev.type) + (d.title ? " — " + d.title : "") + (d.source ? " (" + d.source + ")" : "");
     li.textContent = (ev.exercise ? "[" + EX + "] " : "") + text;
     feed.insertBefore(li, feed.firstChild);
     while (feed.children.length > 50) { feed.removeChild(feed.lastChild); }
