@@ -101,7 +101,9 @@ def test_the_compiled_catalogue_matches_the_po_file():
     po = (LOCALE / "ru" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
     with open(LOCALE / "ru" / "LC_MESSAGES" / "django.mo", "rb") as f:
         catalogue = gettext.GNUTranslations(f)
-    pairs = re.findall(r'^msgid "(.+)"\nmsgstr "(.+)"$', po, re.M)
-    assert len(pairs) > 100
-    for msgid, msgstr in pairs:
-        assert catalogue.gettext(msgid.replace('\\"', '"')) == msgstr.replace('\\"', '"'), msgid
+    entries = re.findall(r'^(?:msgctxt "(.+)"\n)?msgid "(.+)"\nmsgstr "(.+)"$', po, re.M)
+    assert len(entries) > 100
+    for context, msgid, msgstr in entries:
+        msgid, msgstr = msgid.replace('\\"', '"'), msgstr.replace('\\"', '"')
+        found = catalogue.pgettext(context, msgid) if context else catalogue.gettext(msgid)
+        assert found == msgstr, msgid
