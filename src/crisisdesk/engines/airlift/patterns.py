@@ -225,6 +225,17 @@ def pattern_parking_bound(problem: Problem, low: float) -> float:
     return max(low, T.solution_value() - 0.01)
 
 
+def _phase_solver(time_limit: float, deterministic_time: float | None) -> cp_model.CpSolver:
+    """One worker, a fixed seed and half of each budget: one of pattern_loads' two phases."""
+    solver = cp_model.CpSolver()
+    solver.parameters.random_seed = 0
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = max(0.1, time_limit / 2)
+    if deterministic_time is not None:
+        solver.parameters.max_deterministic_time = deterministic_time / 2
+    return solver
+
+
 def pattern_loads(
     problem: Problem,
     *,
@@ -314,12 +325,7 @@ def pattern_loads(
             model.Add(100 * sum(terms) <= round(100 * share) * sum(cap))
     # Two phases: the makespan estimate alone, then the fewest sorties within it, from the
     # first phase's solution as a hint (so the second always has one to return).
-    solver = cp_model.CpSolver()
-    solver.parameters.random_seed = 0
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = max(0.1, time_limit / 2)
-    if deterministic_time is not None:
-        solver.parameters.max_deterministic_time = deterministic_time / 2
+    solver = _phase_solver(time_limit, deterministic_time)
     model.Minimize(T)
     status = solver.Solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -329,12 +335,7 @@ def pattern_loads(
         model.AddHint(v, solver.Value(v))
     model.Minimize(sum(sorties))
     first = solver
-    solver = cp_model.CpSolver()
-    solver.parameters.random_seed = 0
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = max(0.1, time_limit / 2)
-    if deterministic_time is not None:
-        solver.parameters.max_deterministic_time = deterministic_time / 2
+    solver = _phase_solver(time_limit, deterministic_time)
     status = solver.Solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         solver = first
