@@ -54,6 +54,7 @@ class EventType(StrEnum):
     WITHDRAWAL_COMPLETED = "forces:withdrawal:completed"
     PLEDGE_REFUSED = "forces:pledge:refused"
     CONTINGENT_FORMED = "forces:contingent:formed"
+    CONTINGENT_RETURNED = "forces:contingent:returned"
     OBJECT_LISTED = "forces:object:listed"
     # sitreps
     SITREP_FILED = "sitreps:report:filed"

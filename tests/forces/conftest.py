@@ -15,6 +15,23 @@ def pledge_body(**over):
 
 
 @pytest.fixture
+def kz_case(org, alice):
+    """Kazakhstan's case (as in tests/conftest.py), opened on the evening of 5 January 2022.
+
+    Forces refuse times more than 30 days before the case was opened, and these tests pledge,
+    plan and fly in January 2022, so the case is opened then, whatever the test's own clock.
+    """
+    from datetime import datetime, timezone
+
+    from crisisdesk import clock
+    from crisisdesk.cases.actions import case_appeal
+
+    with clock.frozen_at(datetime(2022, 1, 5, 19, 0, tzinfo=timezone.utc)):
+        return case_appeal(user=alice, member="KZ", title_en="Unrest in Kazakhstan (test)",
+                           title_ru="Беспорядки в Казахстане (тест)", ref="kazakhstan-test")
+
+
+@pytest.fixture
 def ru_pledge(kz_case, bob, jan2022):
     from crisisdesk.forces.actions import pledge_record
     from crisisdesk.engines.procedures.timing import parse_instant

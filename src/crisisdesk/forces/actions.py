@@ -12,7 +12,7 @@ of a case that the core replay has already closed; the API never passes it.
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 
@@ -29,6 +29,9 @@ PLANNERS = ("secretariat", "force_command")
 OPERATORS = ("secretariat", "force_command", "duty_officer")
 CLOSED = (Case.Status.CLOSED, Case.Status.NO_DECISION)
 MAX_TIME_LIMIT = 60.0
+# The window of times a case accepts (see `_window`).
+BEFORE_APPEAL = timedelta(days=30)
+AHEAD = timedelta(days=365)
 
 
 def _actor(user) -> str:
@@ -49,7 +52,26 @@ def _writable(case: Case, historical: bool) -> None:
         raise Conflict(f"case {case.ref} closed at {case.closed_at.isoformat()}; history must be dated before that")
 
 
-def _moment(at: datetime | None, what: str) -> datetime:
+def _window(case: Case, at: datetime, what: str) -> datetime:
+    """Refuse a time outside the case's window (422, naming the field).
+
+    The window runs from 30 days before the appeal to a year from now (the injected clock, so a
+    replay's "now" is its own). Times before the appeal are allowed for that month because a
+    pledge's readiness, a plan's hour 0 or a contingent's standby may be dated a little before the
+    appeal that set them in motion; anything earlier, or further ahead, is a typing error such as a
+    wrong year.
+    """
+    earliest = case.appealed_at - BEFORE_APPEAL
+    if at < earliest:
+        raise DomainError(f"{what}: {at.isoformat()} is more than {BEFORE_APPEAL.days} days before case {case.ref} "
+                          f"was opened ({case.appealed_at.isoformat()})", code="invalid", status=422)
+    if at > clock.now() + AHEAD:
+        raise DomainError(f"{what}: {at.isoformat()} is more than a year from now", code="invalid", status=422)
+    return at
+
+
+def _moment(at: datetime | None, what: str, case: Case | None = None) -> datetime:
+    """The time of an event: now by default, never in the future, and within the case's window."""
     now = clock.now()
     if at is None:
         return now
@@ -57,6 +79,8 @@ def _moment(at: datetime | None, what: str) -> datetime:
         raise _invalid(f"{what}: the time needs a zone (e.g. 2022-01-06T10:00:00+06:00)")
     if at > now:
         raise _invalid(f"{what}: {at.isoformat()} is in the future")
+    if case is not None:
+        _window(case, at, what)
     return at
 
 
@@ -155,8 +179,11 @@ def _airfield(code, where: str) -> str:
     return code
 
 
-def _elements(elements, *, personnel: int, cargo_kg: float, vehicles: list[dict]) -> list[dict]:
-    """Validate a pledge's split into movement elements; the parts must add up to the pledge."""
+def _elements(elements, *, personnel: int, cargo_kg: float, vehicles: list[dict], case: Case | None = None) -> list[dict]:
+    """Validate a pledge's split into movement elements; the parts must add up to the pledge.
+
+    Each element flies from its origin to another airfield, and is ready within the case's window.
+    """
     if not elements:
         return []
     if not isinstance(elements, list):
@@ -179,6 +206,8 @@ def _elements(elements, *, personnel: int, cargo_kg: float, vehicles: list[dict]
             raise _invalid(f"{where}: ready_at {ready!r} is not an ISO time") from None
         if not isinstance(ready_at, datetime) or ready_at.tzinfo is None:
             raise _invalid(f"{where}: ready_at needs a zone-aware ISO time")
+        if case is not None:
+            _window(case, ready_at, f"{where}.ready_at")
         counts = raw.get("vehicles") or {}
         if not isinstance(counts, dict):
             raise _invalid(f"{where}: vehicles must be an object of counts by type")
@@ -190,8 +219,12 @@ def _elements(elements, *, personnel: int, cargo_kg: float, vehicles: list[dict]
         c = _figure(raw.get("cargo_kg", 0), f"{where}.cargo_kg")
         sums["personnel"] += p
         sums["cargo_kg"] += c
-        out.append({"id": eid, "origin": _airfield(raw.get("origin"), f"{where}.origin"),
-                    "destination": _airfield(raw.get("destination"), f"{where}.destination"),
+        origin = _airfield(raw.get("origin"), f"{where}.origin")
+        destination = _airfield(raw.get("destination"), f"{where}.destination")
+        if origin == destination:
+            raise DomainError(f"{where}.destination: {destination} is also its origin; an element flies somewhere else",
+                              code="invalid", status=422)
+        out.append({"id": eid, "origin": origin, "destination": destination,
                     "ready_at": ready_at.isoformat(), "personnel": p, "cargo_kg": c,
                     "vehicles": {t: n for t, n in counts.items() if n}})
     if sums["personnel"] != personnel:
@@ -210,7 +243,19 @@ def pledge_record(*, case: Case, user, member: str, personnel: int, home_airfiel
                   elements: list[dict] | None = None, approval_needed: str = "", is_estimate: bool = False,
                   sources: list[str] | None = None, note: str = "", historical: bool = False,
                   data: dict | None = None) -> Pledge:
-    """Record or change a member state's pledge; only that state's delegates may."""
+    """Record or change a member state's pledge; only that state's delegates may.
+
+    Rules on a pledge sent again:
+
+    - It may grow (a supplementary plan moves the difference), but not drop below what its
+      deployment sorties already carried (departed or landed): personnel, each vehicle type, cargo.
+    - It keeps its approval state while the approval text is unchanged; a changed text makes it
+      pending again. A pledge whose approval is pending or refused cannot drop the approval it
+      needs by being sent again without it (that would get round, say, a parliament's vote).
+    - Its event carries the previous figures (`previous`).
+
+    The home airfield differs from the destination, and the ready time lies within the case's window.
+    """
     _require_own_state(user, member)
     _writable(case, historical)
     _require_active_member(case, member)
@@ -221,8 +266,12 @@ def pledge_record(*, case: Case, user, member: str, personnel: int, home_airfiel
         raise _invalid(f"personnel_by_category adds up to {sum(by_category.values())}, not {personnel}")
     _airfield(home_airfield, "home_airfield")
     _airfield(destination, "destination")
+    if home_airfield == destination:
+        raise DomainError(f"destination: {destination} is also the home airfield; a pledge moves somewhere else",
+                          code="invalid", status=422)
     if not isinstance(ready_at, datetime) or ready_at.tzinfo is None:
         raise _invalid("ready_at needs a zone-aware time")
+    _window(case, ready_at, "ready_at")
     if not isinstance(vehicles or [], list):
         raise _invalid("vehicles must be a list")
     try:
@@ -235,12 +284,15 @@ def pledge_record(*, case: Case, user, member: str, personnel: int, home_airfiel
         if v["type"] in seen:
             raise _invalid(f"vehicle type {v['type']} is listed twice; give one entry per type")
         seen.add(v["type"])
-    elements = _elements(elements, personnel=personnel, cargo_kg=cargo_kg, vehicles=vehicles)
+    elements = _elements(elements, personnel=personnel, cargo_kg=cargo_kg, vehicles=vehicles, case=case)
     if personnel == 0 and not vehicles and cargo_kg == 0:
         raise _invalid("a pledge offers personnel, vehicles or cargo")
     now = clock.now()
     with transaction.atomic():
         existing = Pledge.objects.select_for_update().filter(case=case, member=member).first()
+        if existing is not None:
+            _keeps_approval(existing, approval_needed.strip())
+            _keeps_what_flew(case, member, personnel=personnel, vehicles=vehicles, cargo_kg=cargo_kg)
         approval_status = Pledge.Approval.PENDING if approval_needed.strip() else Pledge.Approval.NOT_NEEDED
         if existing is not None and existing.approval_needed == approval_needed.strip():
             approval_status = existing.approval_status  # a changed figure keeps its approval state
@@ -252,10 +304,55 @@ def pledge_record(*, case: Case, user, member: str, personnel: int, home_airfiel
             updated_at=now))
         ledger.record(EventType.PLEDGE_RECORDED, actor=_actor(user), case=case, subject=f"case:{case.ref}:pledge:{member}",
                       data={"state": member, "personnel": personnel, "vehicles": pledge.vehicles_total(),
-                            "cargo_kg": cargo_kg, "home_airfield": home_airfield, "ready_at": ready_at,
+                            "vehicles_by_type": _by_type(vehicles), "cargo_kg": cargo_kg,
+                            "home_airfield": home_airfield, "destination": destination, "ready_at": ready_at,
                             "approval_needed": approval_needed, "estimate": is_estimate, "changed": not created,
-                            **(data or {})})
+                            **({"previous": _figures(existing)} if existing is not None else {}), **(data or {})})
     return pledge
+
+
+def _by_type(vehicles: list[dict]) -> dict[str, int]:
+    return {v["type"]: v["count"] for v in vehicles}
+
+
+def _figures(pledge: Pledge) -> dict:
+    """A pledge's figures as they were, for the event of a change."""
+    return {"personnel": pledge.personnel, "vehicles": pledge.vehicles_total(), "vehicles_by_type": _by_type(pledge.vehicles),
+            "cargo_kg": pledge.cargo_kg, "home_airfield": pledge.home_airfield, "destination": pledge.destination,
+            "ready_at": pledge.ready_at, "approval_needed": pledge.approval_needed,
+            "approval_status": pledge.approval_status}
+
+
+def _keeps_approval(existing: Pledge, approval_needed: str) -> None:
+    """Refuse to drop the approval requirement of a pledge whose approval is pending or refused."""
+    if approval_needed or not existing.approval_needed:
+        return
+    if existing.approval_status in (Pledge.Approval.PENDING, Pledge.Approval.REFUSED):
+        raise Conflict(f"{existing.member}'s pledge needs national approval ({existing.approval_needed}), which is "
+                       f"{existing.approval_status}; sending it again without approval_needed cannot skip that")
+
+
+def _moved(case: Case, kind: str):
+    """Sorties of `kind` whose loads left: departed or landed (an aborted sortie moved nothing)."""
+    return Sortie.objects.filter(case=case, plan__kind=kind, status__in=[Sortie.Status.DEPARTED, Sortie.Status.LANDED])
+
+
+def _keeps_what_flew(case: Case, member: str, *, personnel: int, vehicles: list[dict], cargo_kg: float) -> None:
+    """Refuse a pledge below what its deployment sorties already carried (departed or landed)."""
+    flown = airlift.moved_by_member(s.loads for s in _moved(case, AirliftPlan.Kind.DEPLOYMENT)).get(member)
+    if flown is None:
+        return
+    short = []
+    if personnel < flown["personnel"]:
+        short.append(f"personnel {personnel} < {flown['personnel']}")
+    counts = _by_type(vehicles)
+    for vtype, n in sorted(flown["vehicles"].items()):
+        if counts.get(vtype, 0) < n:
+            short.append(f"{vtype} {counts.get(vtype, 0)} < {n}")
+    if cargo_kg + 0.5 < flown["cargo_kg"]:
+        short.append(f"cargo {cargo_kg:g} kg < {flown['cargo_kg']:g} kg")
+    if short:
+        raise Conflict(f"{member}'s pledge cannot drop below what has already departed or landed: {'; '.join(short)}")
 
 
 def pledge_approval_set(*, case: Case, user, member: str, status: str, act: str = "", historical: bool = False,
@@ -383,10 +480,20 @@ def plan_compute(*, case: Case, user, kind: str = "deployment", fleet: list[dict
                  historical: bool = False, data: dict | None = None) -> AirliftPlan:
     """Compute an airlift plan with the engine, and its sorties.
 
-    Deployment moves every pledge that was not refused from its home airfield (deployment may
-    start before the force is formed, as in 2022); withdrawal reverses the
-    active deployment plan (contingents that return by road stay out). Invalid or infeasible input
-    is refused with the engine's one-line reason, exactly as `crisisdesk airlift plan` prints it.
+    - Deployment moves every pledge that was not refused from its home airfield (deployment may
+      start before the force is formed, as in 2022).
+    - Withdrawal moves what actually landed, from the airfield where it landed back to its unit's
+      origin; contingents that return by road stay out.
+    - While no sortie of the tracked plans of this kind has departed, the new plan replaces them.
+      Once one has, the new plan *supplements* them (see `AirliftPlan`): it moves only what is
+      still to move, i.e. less what departed or landed on any sortie of this kind (a sortie
+      cancelled after departing, aborted, moved nothing, so its load is planned again); a unit
+      whose pledge grew moves the difference; nothing is ready before the new hour 0. Nothing left
+      to move is refused (409). In both cases the still-planned sorties of the earlier plans are
+      cancelled.
+
+    Invalid or infeasible input is refused with the engine's one-line reason, exactly as
+    `crisisdesk airlift plan` prints it.
     """
     access.require_role(user, *PLANNERS)
     _writable(case, historical)
@@ -397,7 +504,11 @@ def plan_compute(*, case: Case, user, kind: str = "deployment", fleet: list[dict
         raise _invalid(f"time_limit must be between 0 and {MAX_TIME_LIMIT:g} seconds")
     if epoch is not None and epoch.tzinfo is None:
         raise _invalid("epoch needs a zone-aware time")
-    epoch = epoch or clock.now()
+    epoch = _window(case, epoch, "epoch") if epoch is not None else clock.now()
+    for key, moment in (ready_at or {}).items():
+        if not isinstance(moment, datetime) or moment.tzinfo is None:
+            raise _invalid(f"ready_at.{key} needs a zone-aware time")
+        _window(case, moment, f"ready_at.{key}")
     fleet = _fleet(fleet)
     if parking is not None and (not isinstance(parking, dict)
                                 or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 1
@@ -409,24 +520,15 @@ def plan_compute(*, case: Case, user, kind: str = "deployment", fleet: list[dict
         raise Conflict(f"case {case.ref} has no pledges to move")
     if kind == AirliftPlan.Kind.WITHDRAWAL and not contingents:
         raise Conflict(f"the force of case {case.ref} has no contingents to bring home")
-    busy = Sortie.objects.filter(plan__case=case, plan__kind=kind, plan__is_active=True).exclude(
-        status__in=[Sortie.Status.PLANNED, Sortie.Status.CANCELLED])
-    if busy.exists():
-        raise Conflict(f"sorties of the active {kind} plan have already flown; it cannot be replaced")
+    state = _flight_state(case)
+    flown = _flown_plans(case, kind)
+    base = flown[0] if flown else None
     try:
         if kind == AirliftPlan.Kind.DEPLOYMENT:
-            doc_in = airlift.build_input(pledges, epoch=epoch, fleet=fleet, parking=parking)
+            doc_in = _deployment_input(case, pledges, epoch=epoch, fleet=fleet, parking=parking, supplement=base)
         else:
-            deployment = AirliftPlan.objects.filter(case=case, kind=AirliftPlan.Kind.DEPLOYMENT, is_active=True).first()
-            if deployment is None:
-                raise Conflict("the withdrawal reverses a deployment plan; there is none")
-            air = {c.member for c in contingents if c.returns_by == "air"}
-            keep = {u["id"] for u in deployment.input["units"] if airlift.member_of_unit(u["id"]) in air}
-            ready = {k: airlift.hours(v, epoch) for k, v in (ready_at or {}).items()}
-            doc_in = airlift.withdrawal_input(deployment.input, ready_h=ready, keep_units=keep, fleet=fleet)
-            if parking:
-                for a in doc_in["airfields"]:
-                    a["max_on_ground"] = parking.get(a["code"], a["max_on_ground"])
+            doc_in = _withdrawal_input(case, contingents, epoch=epoch, fleet=fleet, parking=parking,
+                                       ready_at=ready_at, supplement=base)
         problem = parse_problem(doc_in)
         result = plan(problem, time_limit=float(time_limit))
     except InvalidInput as exc:
@@ -437,26 +539,81 @@ def plan_compute(*, case: Case, user, kind: str = "deployment", fleet: list[dict
     reasons = check_plan(problem, doc)
     if reasons:  # the planner's own output must pass the checker
         raise DomainError(f"internal error: the plan fails the checker: {reasons[0]}", code="plan_invalid", status=409)
-    summary = {**doc["summary"], "timed_out": result.timed_out, "kind": kind, "epoch": epoch.isoformat(),
+    summary = {**doc["summary"], "timed_out": bool(result.timed_out and not doc["summary"]["proven_optimal"]),
+               "kind": kind, "epoch": epoch.isoformat(),
                "personnel": sum(u["personnel"] for u in doc_in["units"]),
-               "vehicles": sum(v["count"] for u in doc_in["units"] for v in u["vehicles"])}
+               "vehicles": sum(v["count"] for u in doc_in["units"] for v in u["vehicles"]),
+               "supplementary": base is not None, "supplements": base.pk if base is not None else None}
     now = clock.now()
     with transaction.atomic():
-        if busy.exists():
-            raise Conflict(f"sorties of the active {kind} plan have already flown; it cannot be replaced")
-        AirliftPlan.objects.filter(case=case, kind=kind, is_active=True).update(is_active=False)
-        Sortie.objects.filter(plan__case=case, plan__kind=kind, status=Sortie.Status.PLANNED).update(
+        if _flight_state(case) != state:
+            raise Conflict(f"sorties departed, landed or were cancelled while the {kind} plan was computed; "
+                           f"compute it again")
+        tracked = AirliftPlan.objects.select_for_update().filter(case=case, kind=kind, is_active=True)
+        tracked.exclude(pk__in=[p.pk for p in flown]).update(is_active=False)
+        cancelled = Sortie.objects.filter(plan__case=case, plan__kind=kind, status=Sortie.Status.PLANNED).update(
             status=Sortie.Status.CANCELLED, cancelled_at=now)
         record = AirliftPlan.objects.create(case=case, kind=kind, epoch=epoch, input=doc_in, plan=doc, summary=summary,
-                                            computed_at=now, computed_by=_actor(user))
+                                            computed_at=now, computed_by=_actor(user), supplements=base)
         Sortie.objects.bulk_create([
             Sortie(plan=record, case=case, number=i, aircraft=s["aircraft"], type=s["type"], origin=s["origin"],
                    destination=s["destination"], planned_departure=airlift.at_hour(epoch, s["depart_h"]),
                    planned_arrival=airlift.at_hour(epoch, s["arrive_h"]), loads=s["loads"])
             for i, s in enumerate(doc["sorties"], start=1)])
         ledger.record(EventType.PLAN_COMPUTED, actor=_actor(user), case=case, subject=f"case:{case.ref}:plan:{record.pk}",
-                      data={"plan": record.pk, **summary, **(data or {})})
+                      data={"plan": record.pk, **summary, "cancelled_sorties": cancelled, **(data or {})})
     return record
+
+
+def _flight_state(case: Case) -> list:
+    """Every sortie that has departed, with its status: a plan computed on an older state is stale."""
+    return list(Sortie.objects.filter(case=case, departed_at__isnull=False).order_by("pk").values_list("pk", "status"))
+
+
+def _flown_plans(case: Case, kind: str) -> list[AirliftPlan]:
+    """The tracked plans of `kind` of which some sortie has departed, latest first."""
+    return list(AirliftPlan.objects.filter(case=case, kind=kind, is_active=True, sorties__departed_at__isnull=False)
+                .distinct().order_by("-computed_at", "-pk"))
+
+
+def _nothing_left(why: str) -> Conflict:
+    return Conflict(f"nothing left to move: {why}")
+
+
+def _deployment_input(case: Case, pledges: list[Pledge], *, epoch: datetime, fleet, parking,
+                      supplement: AirliftPlan | None) -> dict:
+    """INPUT.json of the deployment: each pledge's units, less what has already moved."""
+    units = [u for p in pledges for u in airlift.pledge_units(p, epoch)]
+    moved = airlift.moved_by_unit(s.loads for s in _moved(case, AirliftPlan.Kind.DEPLOYMENT))
+    units = airlift.remaining_units(units, moved)
+    if not units:
+        raise _nothing_left(f"every pledge has departed or landed (plan {supplement.pk} and those before it)"
+                            if supplement is not None else "the pledges carry nothing")
+    return airlift.units_input(units, fleet=fleet, parking=parking)
+
+
+def _withdrawal_input(case: Case, contingents: list[Contingent], *, epoch: datetime, fleet, parking,
+                      ready_at: dict[str, datetime] | None, supplement: AirliftPlan | None) -> dict:
+    """INPUT.json of the withdrawal: what landed, where it landed, back to its origin, less what
+    withdrawal sorties already moved; contingents returning by road stay out."""
+    deployments = list(AirliftPlan.objects.filter(case=case, kind=AirliftPlan.Kind.DEPLOYMENT)
+                       .order_by("computed_at", "pk"))
+    template = next((p for p in reversed(deployments) if p.is_active), None)
+    if template is None:
+        raise Conflict("the withdrawal reverses a deployment plan; there is none")
+    landed = [(s.destination, s.loads) for s in Sortie.objects.filter(
+        case=case, plan__kind=AirliftPlan.Kind.DEPLOYMENT, status=Sortie.Status.LANDED).order_by("pk")]
+    back = [(s.origin, s.loads) for s in _moved(case, AirliftPlan.Kind.WITHDRAWAL).order_by("pk")]
+    ready = {k: airlift.hours(v, epoch) for k, v in (ready_at or {}).items()}
+    road = {c.member for c in contingents if c.returns_by == "road"}
+    units = airlift.withdrawal_units([p.input for p in deployments], landed, back, ready_h=ready, skip_members=road)
+    if not units:
+        if supplement is not None:
+            raise _nothing_left(f"everything that landed has left by air (plan {supplement.pk} and those before it)")
+        if not landed:
+            raise _nothing_left("no deployment sortie has landed, so nothing is there to bring back")
+        raise _nothing_left("what landed belongs to contingents that return by road")
+    return airlift.withdrawal_input(template.input, units, fleet=fleet, parking=parking)
 
 
 # -- sorties -----------------------------------------------------------------------------------
@@ -477,11 +634,16 @@ def sortie_load(sortie: Sortie) -> dict:
 
 def sortie_set_status(*, sortie: Sortie, user, status: str, at: datetime | None = None, historical: bool = False,
                       data: dict | None = None) -> Sortie:
-    """Move a sortie planned → departed → landed, or to cancelled; the time defaults to now."""
+    """Move a sortie planned → departed → landed, or to cancelled; the time defaults to now.
+
+    Any sortie of a tracked plan may move, including one of a plan that a supplementary plan
+    followed (its sorties in the air still land). A departed sortie that is cancelled was
+    aborted: its load never arrived, and the next supplementary plan moves it again.
+    """
     access.require_role(user, *OPERATORS)
     case = sortie.case
     _writable(case, historical)
-    when = _moment(at, "at")
+    when = _moment(at, "at", case)
     if status not in _EVENT:
         raise _invalid(f"status must be departed, landed or cancelled, not {status!r}")
     with transaction.atomic():
@@ -526,11 +688,12 @@ def sortie_set_status(*, sortie: Sortie, user, status: str, at: datetime | None 
 
 
 def _complete(*, case: Case, user, kind: str, at: datetime | None, historical: bool, data: dict | None) -> Force:
+    """Declare a movement complete once `movement_progress` is at 100 % (see the two callers)."""
     from crisisdesk.forces.queries import movement_progress
 
     access.require_role(user, *PLANNERS)
     _writable(case, historical)
-    when = _moment(at, "at")
+    when = _moment(at, "at", case)
     with transaction.atomic():
         force = Force.objects.select_for_update().filter(case=case).first()
         if force is None:
@@ -539,8 +702,18 @@ def _complete(*, case: Case, user, kind: str, at: datetime | None, historical: b
         if getattr(force, field) is not None:
             raise Conflict(f"the {kind} of case {case.ref} is already complete")
         progress = movement_progress(case, kind)
-        if progress["plan"] is None:
+        if progress["plan"] is None and progress["percent"] < 100:
             raise Conflict(f"there is no {kind} plan")
+        road = [r for r in progress["rows"] if r["by_road"]]
+        waiting = [r["member"] for r in road if r["returned_at"] is None]
+        if waiting:
+            raise Conflict(f"{', '.join(waiting)} return{'s' if len(waiting) == 1 else ''} by road and "
+                           f"{'is' if len(waiting) == 1 else 'are'} not recorded home yet "
+                           f"(POST /api/forces/cases/{case.ref}/contingents/{waiting[0]}/returned)")
+        home = max((r["returned_at"] for r in road), default=None)
+        if home is not None and when < home:
+            raise _invalid(f"the last contingent returning by road was home at {home.isoformat()}, "
+                           f"after {when.isoformat()}")
         if progress["percent"] < 100:
             short = ", ".join(f"{r['member']} {r['percent']:g} %" for r in progress["rows"] if r["percent"] < 100)
             raise Conflict(f"the {kind} is at {progress['percent']:g} % ({short})")
@@ -570,8 +743,44 @@ def deployment_complete(*, case: Case, user, at: datetime | None = None, histori
 
 def withdrawal_complete(*, case: Case, user, at: datetime | None = None, historical: bool = False,
                         data: dict | None = None) -> Force:
-    """Declare the withdrawal complete; refused until every air-returning contingent is home."""
+    """Declare the withdrawal complete; refused until everything that landed has flown home and
+    every contingent returning by road is recorded home (`contingent_returned`)."""
     return _complete(case=case, user=user, kind=AirliftPlan.Kind.WITHDRAWAL, at=at, historical=historical, data=data)
+
+
+def contingent_returned(*, case: Case, user, member: str, at: datetime | None = None, historical: bool = False,
+                        data: dict | None = None) -> Contingent:
+    """Record that a contingent returning by road is home; the withdrawal counts it from then.
+
+    Only for a contingent that returns by road (one returning by air comes home with its
+    sorties), once, after it joined the force and after it handed back the objects it guarded.
+    """
+    access.require_role(user, *PLANNERS)
+    _writable(case, historical)
+    when = _moment(at, "at", case)
+    with transaction.atomic():
+        contingent = Contingent.objects.select_for_update().filter(case=case, member=member).first()
+        if contingent is None:
+            raise Conflict(f"{member} has no contingent in the force of case {case.ref}")
+        if contingent.returns_by != "road":
+            raise Conflict(f"{member}'s contingent returns by {contingent.returns_by}; its sorties bring it home")
+        if contingent.returned_at is not None:
+            raise Conflict(f"{member}'s contingent was already recorded home at {contingent.returned_at.isoformat()}")
+        if when < contingent.joined_at:
+            raise _invalid(f"{member}'s contingent joined the force at {contingent.joined_at.isoformat()}, "
+                           f"after {when.isoformat()}")
+        guarded = GuardedObject.objects.filter(contingent=contingent, guarded_from__isnull=False,
+                                               handed_back_at__isnull=True)
+        if guarded.exists():
+            raise Conflict(f"{member}'s contingent still guards {guarded.count()} object(s); hand them back first")
+        contingent.returned_at = when
+        contingent.save(update_fields=["returned_at"])
+        pledge = contingent.pledge
+        ledger.record(EventType.CONTINGENT_RETURNED, actor=_actor(user), case=case,
+                      subject=f"case:{case.ref}:contingent:{member}", at=when,
+                      data={"state": member, "returns_by": "road", "personnel": pledge.personnel,
+                            "vehicles": pledge.vehicles_total(), **(data or {})})
+    return contingent
 
 
 # -- guarded objects ---------------------------------------------------------------------------
@@ -623,7 +832,7 @@ def object_guard(*, obj: GuardedObject, user, contingent: str | None = None, at:
     access.require_role(user, *PLANNERS)
     case = obj.case
     _writable(case, historical)
-    when = _moment(at, "at")
+    when = _moment(at, "at", case)
     with transaction.atomic():
         obj = GuardedObject.objects.select_for_update().get(pk=obj.pk)
         if obj.guarded_from is not None:
@@ -647,7 +856,7 @@ def object_hand_back(*, obj: GuardedObject, user, at: datetime | None = None, hi
     access.require_role(user, *PLANNERS)
     case = obj.case
     _writable(case, historical)
-    when = _moment(at, "at")
+    when = _moment(at, "at", case)
     with transaction.atomic():
         obj = GuardedObject.objects.select_for_update().get(pk=obj.pk)
         if obj.guarded_from is None:

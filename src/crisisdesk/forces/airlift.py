@@ -98,8 +98,14 @@ def pledge_units(pledge, epoch: datetime) -> list[dict]:
 def build_input(pledges, *, epoch: datetime, fleet: list[dict] | None = None,
                 parking: dict[str, int] | None = None, aircraft_types: list[str] | None = None) -> dict:
     """Return INPUT.json for moving `pledges` to their destinations, hour 0 at `epoch`."""
-    fleet = [dict(f) for f in (fleet or DEFAULT_FLEET)]
     units = [u for p in pledges for u in pledge_units(p, epoch)]
+    return units_input(units, fleet=fleet, parking=parking, aircraft_types=aircraft_types)
+
+
+def units_input(units: list[dict], *, fleet: list[dict] | None = None, parking: dict[str, int] | None = None,
+                aircraft_types: list[str] | None = None) -> dict:
+    """Return INPUT.json for moving `units`, with airfields and aircraft types from the catalogue."""
+    fleet = [dict(f) for f in (fleet or DEFAULT_FLEET)]
     if not units:
         raise InvalidInput("there is nothing to move: no contingent has a pledge")
     codes = sorted({u["origin"] for u in units} | {u["destination"] for u in units} | {f.get("base") for f in fleet},
@@ -124,31 +130,174 @@ def build_input(pledges, *, epoch: datetime, fleet: list[dict] | None = None,
     return {"person_kg": 100, "aircraft_types": kinds, "fleet": fleet, "airfields": airfields, "units": units}
 
 
-def withdrawal_input(deployment: dict, *, ready_h: dict[str, float], keep_units: set[str],
-                     fleet: list[dict] | None = None) -> dict:
-    """Return the reverse movement of `deployment` (via the engine's `instances.reverse`).
+# -- what has moved, and what is left ------------------------------------------------------------
+#
+# A sortie *moved* its loads once it departed: departed (in the air) or landed. A sortie cancelled
+# after it departed (aborted) moved nothing; its loads must be planned again.
 
-    `ready_h` gives each unit's (or member's) ready hour; units not in `keep_units` (e.g. those
-    returning by road) are left out.
+
+def _amounts() -> dict:
+    return {"personnel": 0, "cargo_kg": 0.0, "vehicles": {}}
+
+
+def _add(total: dict, load: dict) -> None:
+    total["personnel"] += load["personnel"]
+    total["cargo_kg"] += load.get("cargo_kg", 0)
+    for v in load["vehicles"]:
+        total["vehicles"][v["type"]] = total["vehicles"].get(v["type"], 0) + v["count"]
+
+
+def moved_by_unit(loads_of_sorties) -> dict[str, dict]:
+    """Sum the loads of some sorties per unit id: {unit: {"personnel", "cargo_kg", "vehicles": {type: n}}}."""
+    out: dict[str, dict] = {}
+    for loads in loads_of_sorties:
+        for load in loads:
+            _add(out.setdefault(load["unit"], _amounts()), load)
+    return out
+
+
+def moved_by_member(loads_of_sorties) -> dict[str, dict]:
+    """Sum the loads of some sorties per member state (the unit id's prefix)."""
+    out: dict[str, dict] = {}
+    for unit, amounts in moved_by_unit(loads_of_sorties).items():
+        total = out.setdefault(member_of_unit(unit), _amounts())
+        total["personnel"] += amounts["personnel"]
+        total["cargo_kg"] += amounts["cargo_kg"]
+        for t, n in amounts["vehicles"].items():
+            total["vehicles"][t] = total["vehicles"].get(t, 0) + n
+    return out
+
+
+def _take(unit: dict, amounts: dict) -> None:
+    """Take `amounts` off `unit` as far as it holds them, and off `amounts` what was taken."""
+    n = min(unit["personnel"], amounts["personnel"])
+    unit["personnel"] -= n
+    amounts["personnel"] -= n
+    c = min(unit["cargo_kg"], amounts["cargo_kg"])
+    unit["cargo_kg"] -= c
+    amounts["cargo_kg"] -= c
+    for v in unit["vehicles"]:
+        k = min(v["count"], amounts["vehicles"].get(v["type"], 0))
+        v["count"] -= k
+        if k:
+            amounts["vehicles"][v["type"]] -= k
+
+
+def remaining_units(units: list[dict], moved: dict[str, dict]) -> list[dict]:
+    """Return `units` less what has already moved, leaving out units with nothing left to move.
+
+    `moved` is `moved_by_unit` of the sorties that moved. Loads count first against the unit of
+    the same id; what is left over (a unit that shrank, or a pledge whose split into movement
+    elements changed) counts against the same member's other units in turn. A unit whose pledge
+    grew keeps the difference. Cargo below half a kilogram counts as moved (rounding).
     """
-    out = instances.reverse(deployment)
-    out["units"] = [u for u in out["units"] if u["id"] in keep_units]
-    for unit in out["units"]:
-        member = unit["id"].split("-")[0]
-        unit["ready_h"] = max(0.0, float(ready_h.get(unit["id"], ready_h.get(member, 0.0))))
-    if fleet is not None:
-        out["fleet"] = [dict(f) for f in fleet]
-        known = {a["code"] for a in out["airfields"]}
-        for f in out["fleet"]:
-            if f.get("base") not in known:
-                raw = catalogue()["airfields"].get(f.get("base"))
-                if raw is None:
-                    raise InvalidInput(f"unknown airfield {f.get('base')!r}: not in the airlift catalogue")
-                out["airfields"].append({"code": f["base"], "lat": raw["lat"], "lon": raw["lon"],
-                                         "max_on_ground": instances.PARKING_2022.get(f["base"], DEFAULT_PARKING)})
-                known.add(f["base"])
-    if not out["units"]:
+    left = {uid: {"personnel": a["personnel"], "cargo_kg": a["cargo_kg"], "vehicles": dict(a["vehicles"])}
+            for uid, a in moved.items()}
+    out = [{**u, "vehicles": [dict(v) for v in u["vehicles"]]} for u in units]
+    for unit in out:
+        if unit["id"] in left:
+            _take(unit, left[unit["id"]])
+    for uid, amounts in left.items():
+        for unit in out:
+            if member_of_unit(unit["id"]) == member_of_unit(uid):
+                _take(unit, amounts)
+    kept = []
+    for unit in out:
+        unit["cargo_kg"] = round(unit["cargo_kg"], 2) if unit["cargo_kg"] >= 0.5 else 0
+        unit["vehicles"] = [v for v in unit["vehicles"] if v["count"] > 0]
+        if unit["personnel"] or unit["cargo_kg"] or unit["vehicles"]:
+            kept.append(unit)
+    return kept
+
+
+def withdrawal_units(deployment_inputs: list[dict], landed: list[tuple[str, list[dict]]],
+                     moved_back: list[tuple[str, list[dict]]], *, ready_h: dict[str, float],
+                     skip_members: set[str]) -> list[dict]:
+    """Return the units of the withdrawal: what landed, from where it landed, back to its origin.
+
+    - `deployment_inputs`: the INPUT.json of the deployment plans, oldest first; they give each
+      unit's origin (its home airfield) and its vehicles' dimensions.
+    - `landed`: (airfield, loads) of every deployment sortie that landed there.
+    - `moved_back`: (airfield left from, loads) of withdrawal sorties that moved (departed or landed).
+    - `ready_h`: ready hour by unit id or member; `skip_members`: e.g. those returning by road.
+
+    A unit that landed at one airfield keeps its id; one that landed at several becomes one unit
+    per airfield, `ID-AIRFIELD`. Units are listed in the deployment's order.
+    """
+    info: dict[str, dict] = {}
+    dims: dict[str, dict] = {}
+    for doc in deployment_inputs:
+        for u in doc["units"]:
+            info[u["id"]] = u
+            for v in u["vehicles"]:
+                dims[v["type"]] = v
+    at: dict[tuple[str, str], dict] = {}
+    for airfield, loads in landed:
+        for load in loads:
+            _add(at.setdefault((load["unit"], airfield), _amounts()), load)
+    back: dict[tuple[str, str], dict] = {}
+    for airfield, loads in moved_back:
+        for load in loads:
+            _add(back.setdefault((load["unit"], airfield), _amounts()), load)
+    units = []
+    for uid, u in info.items():
+        member = member_of_unit(uid)
+        if member in skip_members:
+            continue
+        airfields = sorted(a for (unit, a) in at if unit == uid)
+        order = [v["type"] for v in u["vehicles"]]
+        for airfield in airfields:
+            wid = uid if len(airfields) == 1 else f"{uid}-{airfield}"
+            here = at[(uid, airfield)]
+            unit = {"id": wid, "origin": airfield, "destination": u["origin"],
+                    "ready_h": max(0.0, float(ready_h.get(wid, ready_h.get(uid, ready_h.get(member, 0.0))))),
+                    "personnel": here["personnel"], "cargo_kg": here["cargo_kg"],
+                    "vehicles": [{**dims[t], "count": n} for t, n in sorted(
+                        here["vehicles"].items(), key=lambda tn: order.index(tn[0]) if tn[0] in order else len(order))
+                        if n]}
+            for key in {(wid, airfield), (uid, airfield)}:
+                if key in back:
+                    _take(unit, back[key])
+            unit["cargo_kg"] = round(unit["cargo_kg"], 2) if unit["cargo_kg"] >= 0.5 else 0
+            unit["vehicles"] = [v for v in unit["vehicles"] if v["count"] > 0]
+            if unit["personnel"] or unit["cargo_kg"] or unit["vehicles"]:
+                units.append(unit)
+    return units
+
+
+def withdrawal_input(template: dict, units: list[dict], *, fleet: list[dict] | None = None,
+                     parking: dict[str, int] | None = None) -> dict:
+    """Return INPUT.json for the withdrawal `units`, using the deployment plan `template`'s aircraft,
+    fleet (unless `fleet` is given) and airfields with their parking limits (unless `parking` says)."""
+    if not units:
         raise InvalidInput("there is nothing to move back by air")
+    out = {"person_kg": template.get("person_kg", 100),
+           "aircraft_types": [dict(a) for a in template["aircraft_types"]],
+           "fleet": [dict(f) for f in (fleet if fleet is not None else template["fleet"])],
+           "airfields": [dict(a) for a in template["airfields"]], "units": units}
+    known_types = {a["code"] for a in out["aircraft_types"]}
+    for f in out["fleet"]:
+        code = f.get("type")
+        if code not in known_types and code in catalogue()["aircraft"]:
+            out["aircraft_types"].append(instances.aircraft_type(code))
+            known_types.add(code)
+    known = {a["code"] for a in out["airfields"]}
+    needed = [u["origin"] for u in units] + [u["destination"] for u in units] + [f.get("base") for f in out["fleet"]]
+    for code in needed:
+        if code in known:
+            continue
+        raw = catalogue()["airfields"].get(code)
+        if raw is None:
+            raise InvalidInput(f"unknown airfield {code!r}: not in the airlift catalogue")
+        out["airfields"].append({"code": code, "lat": raw["lat"], "lon": raw["lon"],
+                                 "max_on_ground": instances.PARKING_2022.get(code, DEFAULT_PARKING)})
+        known.add(code)
+    for code, limit in (parking or {}).items():
+        if code not in known:
+            raise InvalidInput(f"parking given for airfield {code!r}, which the plan does not use")
+        for a in out["airfields"]:
+            if a["code"] == code:
+                a["max_on_ground"] = limit
     return out
 
 

@@ -12,6 +12,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from crisisdesk.accounts import access
+from crisisdesk.errors import DomainError
 from crisisdesk.forces import actions, queries
 from crisisdesk.forces.models import AirliftPlan, GuardedObject, Pledge, Requirement, Sortie
 
@@ -145,11 +146,13 @@ class ProgressRow(Schema):
     vehicles_done: int
     percent: float
     by_road: bool
+    returned_at: datetime | None = None
 
 
 class MovementOut(Schema):
     kind: str
     plan: int | None
+    plans: list[int] = Field(default_factory=list, description="Every tracked plan, oldest first.")
     percent: float
     personnel: int
     vehicles: int
@@ -161,7 +164,8 @@ class MovementOut(Schema):
 
 def _movement(case, kind) -> MovementOut:
     p = queries.movement_progress(case, kind)
-    return MovementOut(kind=kind, plan=p["plan"].pk if p["plan"] else None, percent=p["percent"],
+    return MovementOut(kind=kind, plan=p["plan"].pk if p["plan"] else None, plans=[x.pk for x in p["plans"]],
+                       percent=p["percent"],
                        personnel=p["personnel"], vehicles=p["vehicles"], counts=p["counts"],
                        first_landing=p["first_landing"], last_landing=p["last_landing"],
                        rows=[ProgressRow(**r) for r in p["rows"]])
@@ -180,14 +184,18 @@ class ForceOut(Schema):
     withdrawal: MovementOut
 
 
+def _contingent_out(c) -> dict:
+    return {"member": c.member, "name": c.name, "returns_by": c.returns_by, "joined_at": c.joined_at,
+            "returned_at": c.returned_at}
+
+
 def _force_out(force) -> ForceOut:
     case = force.case
     return ForceOut(
         case=case.ref, commander=force.commander, tasks=force.tasks, formed_at=force.formed_at,
         deployed_at=force.deployed_at, withdrawal_started_at=force.withdrawal_started_at,
         withdrawn_at=force.withdrawn_at,
-        contingents=[{"member": c.member, "name": c.name, "returns_by": c.returns_by, "joined_at": c.joined_at}
-                     for c in force.contingents.all()],
+        contingents=[_contingent_out(c) for c in force.contingents.all()],
         deployment=_movement(case, "deployment"), withdrawal=_movement(case, "withdrawal"))
 
 
@@ -205,15 +213,17 @@ class PlanOut(Schema):
     case: str
     kind: str
     epoch: datetime
-    active: bool
+    active: bool = Field(description="Tracked: its sorties may still fly and count.")
+    supplements: int | None = Field(default=None, description="The plan this supplementary plan adds to.")
     summary: dict
     computed_at: datetime
     computed_by: str
 
     @staticmethod
     def build(p: AirliftPlan) -> "PlanOut":
-        return PlanOut(id=p.pk, case=p.case.ref, kind=p.kind, epoch=p.epoch, active=p.is_active, summary=p.summary,
-                       computed_at=p.computed_at, computed_by=p.computed_by)
+        return PlanOut(id=p.pk, case=p.case.ref, kind=p.kind, epoch=p.epoch, active=p.is_active,
+                       supplements=p.supplements_id, summary=p.summary, computed_at=p.computed_at,
+                       computed_by=p.computed_by)
 
 
 class PlanDetailOut(PlanOut):
@@ -399,6 +409,14 @@ def add_contingent(request, ref: str, payload: ContingentIn):
     return Status(201, {"member": c.member, "returns_by": c.returns_by, "joined_at": c.joined_at.isoformat()})
 
 
+@router.post("/cases/{ref}/contingents/{member}/returned", response=dict)
+def contingent_returned(request, ref: str, member: str, payload: CompleteIn):
+    """Record that a contingent returning by road is home (409 for one returning by air)."""
+    case = access.access_case(request.auth, ref)
+    c = actions.contingent_returned(case=case, user=request.auth, member=member.upper(), at=payload.at)
+    return {**_contingent_out(c), "joined_at": c.joined_at.isoformat(), "returned_at": c.returned_at.isoformat()}
+
+
 @router.get("/cases/{ref}/progress", response=dict[str, MovementOut])
 def progress(request, ref: str):
     case = access.access_case(request.auth, ref)
@@ -442,6 +460,8 @@ def get_plan(request, plan_id: str):
 @router.get("/cases/{ref}/sorties", response=list[SortieOut])
 def list_sorties(request, ref: str, status: str | None = None):
     case = access.access_case(request.auth, ref)
+    if status and status not in Sortie.Status.values:
+        raise DomainError(f"status must be one of {', '.join(Sortie.Status.values)}, not {status!r}", status=422)
     return [SortieOut.build(s) for s in queries.sorties_of(case, status=status)]
 
 

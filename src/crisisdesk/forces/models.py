@@ -87,6 +87,8 @@ class Contingent(models.Model):
     name = models.CharField(max_length=200, blank=True)
     returns_by = models.CharField(max_length=10, default="air", help_text="air or road")
     joined_at = models.DateTimeField()
+    returned_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a contingent that returns by road was recorded home.")
 
     class Meta:
         ordering = ["member"]
@@ -97,7 +99,23 @@ class Contingent(models.Model):
 
 
 class AirliftPlan(models.Model):
-    """A plan computed by the airlift engine: its INPUT.json, PLAN.json and summary."""
+    """A plan computed by the airlift engine: its INPUT.json, PLAN.json and summary.
+
+    Plans of one kind form a chain. A plan is *tracked* (`is_active`) while its sorties count:
+    they may still depart or land, and `movement_progress` counts their landings.
+
+    - Replacing: when none of the tracked plans of a kind has flown (no sortie departed), a new
+      plan replaces them all: they stop being tracked and their planned sorties are cancelled.
+    - Supplementing: once sorties have flown, a plan cannot be undone, so a new plan moves only
+      what is still to move and `supplements` points to the latest plan that flew. That plan and
+      the earlier ones stay tracked (their sorties in the air can still land); only their
+      still-planned sorties are cancelled. The summary says `supplementary: true`.
+
+    A foreign key rather than only a flag keeps the chain explicit (a page can show "supplements
+    plan 12", and a chain can have several links), while `is_active` alone says what is tracked.
+    The latest tracked plan of a kind is the head of its chain. A supplement is meaningless
+    without its chain, so it is deleted with the plan it supplements (only ever with the case).
+    """
 
     class Kind(models.TextChoices):
         DEPLOYMENT = "deployment", "deployment"
@@ -111,7 +129,11 @@ class AirliftPlan(models.Model):
     summary = models.JSONField()
     computed_at = models.DateTimeField()
     computed_by = models.CharField(max_length=150)
-    is_active = models.BooleanField(default=True, help_text="The plan its sorties are tracked against.")
+    is_active = models.BooleanField(
+        default=True, help_text="Tracked: its sorties may still fly and count (see the class docstring).")
+    supplements = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="supplemented_by",
+        help_text="The plan this one adds to: it moves only what that chain had not moved.")
 
     class Meta:
         ordering = ["-computed_at", "-pk"]

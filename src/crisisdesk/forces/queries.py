@@ -99,65 +99,78 @@ def _pct(done: float, total: float) -> float:
 
 
 def movement_progress(case, kind: str = "deployment") -> dict:
-    """Arrival per contingent and for the force, derived from the active plan's landed sorties.
+    """Arrival per contingent and for the force, from the landed sorties of every tracked plan.
 
-    A contingent's percentage is (personnel + vehicles landed) / (personnel + vehicles to move).
-    For a withdrawal, contingents that return by road are listed apart and count as done.
+    A row's percentage is (personnel + vehicles done) / (personnel + vehicles to move):
+
+    - deployment: landed, against the pledge;
+    - withdrawal: landed home, against what landed in the deployment (what is there to bring
+      back). A contingent that returns by road is a row with `by_road: True` that counts its
+      pledge as done only once its return is recorded (`returned_at`).
+
+    `plan` is the latest tracked plan of the kind, `plans` every tracked plan (oldest first: a
+    supplementary plan follows the one it supplements); `counts` and the landings span them all.
+    `personnel` and `vehicles` count what arrived by air.
     """
-    plan = AirliftPlan.objects.filter(case=case, kind=kind, is_active=True).first()
+    from crisisdesk.forces.airlift import moved_by_member
+
+    plans = list(AirliftPlan.objects.filter(case=case, kind=kind, is_active=True).order_by("computed_at", "pk"))
+    plan = plans[-1] if plans else None
     contingents = list(Contingent.objects.filter(case=case).select_related("pledge"))
-    todo: dict[str, list[int]] = {}
-    if plan is not None:
-        for unit in plan.input["units"]:
-            m = member_of_unit(unit["id"])
-            t = todo.setdefault(m, [0, 0])
-            t[0] += unit["personnel"]
-            t[1] += sum(v["count"] for v in unit["vehicles"])
-    done: dict[str, list[int]] = {}
+    planned_members = {member_of_unit(u["id"]) for p in plans for u in p.input["units"]}
     counts = {"planned": 0, "departed": 0, "landed": 0, "cancelled": 0}
-    last = None
-    first = None
-    sorties = list(Sortie.objects.filter(plan=plan)) if plan is not None else []
-    for s in sorties:
+    last = first = None
+    landed = []
+    for s in Sortie.objects.filter(plan__in=plans):
         counts[s.status] += 1
         if s.status != Sortie.Status.LANDED:
             continue
         last = s.landed_at if last is None or s.landed_at > last else last
         first = s.landed_at if first is None or s.landed_at < first else first
-        for load in s.loads:
-            d = done.setdefault(member_of_unit(load["unit"]), [0, 0])
-            d[0] += load["personnel"]
-            d[1] += sum(v["count"] for v in load["vehicles"])
-    rows, by_road = [], []
-    total_todo = total_done = 0
-    personnel = vehicles = 0
+        landed.append(s.loads)
+    done = {m: [a["personnel"], sum(a["vehicles"].values())] for m, a in moved_by_member(landed).items()}
     pledges = {p.member: p for p in Pledge.objects.filter(case=case)}
-    road = {c.member for c in contingents if c.returns_by == "road"}
-    members = sorted(set(todo) | {c.member for c in contingents} | (road if kind == AirliftPlan.Kind.WITHDRAWAL else set()))
-    for member in members:
+    if kind == AirliftPlan.Kind.DEPLOYMENT:
+        need = {m: [p.personnel, p.vehicles_total()] for m, p in pledges.items()}
+        road: dict[str, Contingent] = {}
+        members = planned_members | {c.member for c in contingents}
+    else:
+        arrived = moved_by_member(s.loads for s in Sortie.objects.filter(
+            case=case, plan__kind=AirliftPlan.Kind.DEPLOYMENT, status=Sortie.Status.LANDED))
+        need = {m: [a["personnel"], sum(a["vehicles"].values())] for m, a in arrived.items()}
+        road = {c.member: c for c in contingents if c.returns_by == "road"}
+        members = planned_members | {c.member for c in contingents} | set(need)
+    rows, by_road = [], []
+    total_todo = total_done = air_todo = 0
+    personnel = vehicles = 0
+    for member in sorted(members):
         pledge = pledges.get(member)
-        if kind == AirliftPlan.Kind.WITHDRAWAL and member in road:
+        if member in road:
             by_road.append(member)
-            rows.append({"member": member, "personnel": pledge.personnel, "vehicles": pledge.vehicles_total(),
-                         "personnel_done": pledge.personnel, "vehicles_done": pledge.vehicles_total(),
-                         "percent": 100.0, "by_road": True})
+            home = road[member].returned_at
+            figures = [pledge.personnel, pledge.vehicles_total()]
+            got = figures if home is not None else [0, 0]
+            total_todo += sum(figures)
+            total_done += sum(got)
+            rows.append({"member": member, "personnel": figures[0], "vehicles": figures[1],
+                         "personnel_done": got[0], "vehicles_done": got[1], "percent": _pct(sum(got), sum(figures)),
+                         "by_road": True, "returned_at": home})
             continue
-        # Deployment counts against the pledge (what must arrive), withdrawal against what flew in.
-        if kind == AirliftPlan.Kind.DEPLOYMENT and pledge is not None:
-            need = [pledge.personnel, pledge.vehicles_total()]
-        else:
-            need = todo.get(member, [0, 0])
+        todo = need.get(member, [0, 0])
         got = done.get(member, [0, 0])
-        got = [min(got[0], need[0]), min(got[1], need[1])]
-        total_todo += sum(need)
+        got = [min(got[0], todo[0]), min(got[1], todo[1])]
+        total_todo += sum(todo)
+        air_todo += sum(todo)
         total_done += sum(got)
         personnel += got[0]
         vehicles += got[1]
-        rows.append({"member": member, "personnel": need[0], "vehicles": need[1], "personnel_done": got[0],
-                     "vehicles_done": got[1], "percent": _pct(sum(got), sum(need)) if plan else 0.0,
-                     "by_road": False})
-    percent = _pct(total_done, total_todo) if plan is not None and rows else 0.0
-    return {"kind": kind, "plan": plan, "rows": rows, "percent": percent, "personnel": personnel,
+        rows.append({"member": member, "personnel": todo[0], "vehicles": todo[1], "personnel_done": got[0],
+                     "vehicles_done": got[1],
+                     "percent": _pct(sum(got), sum(todo)) if plan is not None or not sum(todo) else 0.0,
+                     "by_road": False, "returned_at": None})
+    # Without a plan nothing has flown; only a withdrawal wholly by road can then be complete.
+    percent = _pct(total_done, total_todo) if rows and (plan is not None or air_todo == 0) else 0.0
+    return {"kind": kind, "plan": plan, "plans": plans, "rows": rows, "percent": percent, "personnel": personnel,
             "vehicles": vehicles, "by_road": by_road, "counts": counts, "landed_sorties": counts["landed"],
             "first_landing": first, "last_landing": last}
 

@@ -44,11 +44,21 @@ ROUTE_TRIES = 200
 
 @dataclass
 class Result:
+    """A plan and how good it is.
+
+    `proven_optimal`: the plan meets both lower bounds, which proves it optimal. `timed_out`: the
+    time limit cut the search short *without* such a proof; the two are never both true.
+    """
+
     schedule: Schedule
     bounds: Bounds
     proven_optimal: bool
     solve_s: float
     timed_out: bool = False
+
+    def __post_init__(self) -> None:
+        if self.proven_optimal:
+            self.timed_out = False
 
     @property
     def sorties(self) -> int:
@@ -189,7 +199,7 @@ def plan(problem: Problem, *, time_limit: float = 10.0, seed: int = 0) -> Result
         improved = consider(best[1], _earliest_arrival_order(problem, jitter, rng))
         stall = 0 if improved else stall + 1
 
-    if best[1] and not timed_out:
+    if best[1] and not timed_out and not _meets_bounds(best[0], bounds):
         # Fewer sorties at the same makespan: search from the best plan, then from the other
         # load sets that reach its makespan, fewest sorties first.
         target = best[0].makespan
