@@ -12,7 +12,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PAGES = [
     "/", "/cases/{ref}/", "/cases/{ref}/history/", "/sitreps/", "/map/", "/dashboard/", "/forces/",
-    "/forces/cases/{ref}/", "/notices/", "/notices/cases/{ref}/", "/registry/", "/registry/unified/",
+    "/forces/cases/{ref}/", "/forces/cases/{ref}/requirements/", "/forces/cases/{ref}/force/",
+    "/forces/cases/{ref}/pledges/KZ/", "/forces/catalogue/", "/notices/", "/notices/cases/{ref}/", "/registry/", "/registry/unified/",
     "/registry/screen/", "/preferences/", "/two-factor/",
 ]
 

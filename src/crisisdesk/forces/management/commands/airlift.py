@@ -9,8 +9,7 @@ import json
 import math
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
-
+from crisisdesk.commands import BaseCommand, CommandError
 from crisisdesk.engines.airlift import Infeasible, InvalidInput, check_plan, compute_bounds, greedy, parse_problem, plan, plan_json
 
 
@@ -90,7 +89,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"plan: {s['sorties']} sorties (gap {_gap(s['sorties'], b.sorties)}), makespan {s['makespan_h']:.2f} h "
             f"(gap {_gap(s['makespan_h'], b.makespan_h)}); proven optimal: {'yes' if s['proven_optimal'] else 'no'}"
-            f"{' (time limit reached)' if result.timed_out else ''}; {s['solve_s']:.2f} s; written to {out}"
+            f"{' (time limit reached)' if result.timed_out and not s['proven_optimal'] else ''}; "
+            f"{s['solve_s']:.2f} s; written to {out}"
         )
 
     def _check(self, *, input, plan, **_):
