@@ -6,6 +6,7 @@ import logging
 from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, OperationalError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
@@ -50,8 +51,11 @@ api = NinjaAPI(
 )
 
 
-def _error(request, code: str, detail, status: int, headers: dict | None = None):
-    response = api.create_response(request, {"error": code, "detail": detail}, status=status)
+def _error(request, code: str, detail, status: int, headers: dict | None = None, fields: dict | None = None):
+    body = {"error": code, "detail": detail}
+    if fields is not None:
+        body["fields"] = fields
+    response = api.create_response(request, body, status=status)
     for key, value in (headers or {}).items():
         response[key] = value
     return response
@@ -62,13 +66,44 @@ def _domain_error(request, exc: DomainError):
     return _error(request, exc.code, exc.detail, exc.status)
 
 
+def field_path(loc) -> str:
+    """A pydantic error location as the domain errors name fields: `figures[0].value`.
+
+    ninja puts the parameter's source first, then (for a body) the parameter's name: a JSON body
+    is named by its own fields (`title`, not `body.payload.title`); a query or path parameter
+    keeps its source (`query.limit`, `path.report_id`). A missing body as a whole is `body`.
+    """
+    parts = list(loc or ())
+    if parts and parts[0] == "body":
+        parts = parts[1:]
+        if len(parts) > 1 or parts == ["payload"]:
+            parts = parts[1:]  # The view's parameter name.
+        if not parts:
+            return "body"
+    path = ""
+    for part in parts:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path
+
+
+def _message(err: dict) -> str:
+    if err.get("type") == "extra_forbidden":
+        return _("unknown or read-only field: it cannot be set here")
+    return " ".join(str(err.get("msg") or "invalid").split())  # One line, whatever pydantic says.
+
+
 @api.exception_handler(ValidationError)
 def _validation_error(request, exc: ValidationError):
-    parts = []
+    """A request that fails its schema answers in the shape of a domain 422: `error`, a one-line
+    `detail`, and `fields` mapping each field's path to its first message."""
+    fields: dict[str, str] = {}
     for err in exc.errors:
-        loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "payload"))
-        parts.append(f"{loc}: {err.get('msg')}" if loc else str(err.get("msg")))
-    return _error(request, "invalid", "; ".join(parts) or "invalid input", 422)
+        fields.setdefault(field_path(err.get("loc")), _message(err))
+    detail = "; ".join(f"{k}: {v}" for k, v in fields.items()) or "invalid input"
+    return _error(request, "invalid", detail, 422, fields=fields)
 
 
 @api.exception_handler(OverflowError)

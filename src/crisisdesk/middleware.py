@@ -1,25 +1,38 @@
 """Request guards that must run before any body parsing."""
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 
 class BodySizeLimitMiddleware:
-    """Refuse oversized bodies with 413 JSON before anything reads them."""
+    """Refuse oversized bodies with 413 before anything reads them: JSON for the API.
+
+    A page's file upload (multipart/form-data outside /api/) may be larger, up to
+    MAX_PAGE_UPLOAD_BYTES: Django streams its files to temporary files, and the page's own view
+    refuses a file over its limit by showing its form again with the reason. A body beyond even
+    that gets a short HTML page, never the API's JSON.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        api = request.path.startswith("/api/")
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             return JsonResponse({"error": "bad_request", "detail": "invalid Content-Length"}, status=400)
-        if length > settings.MAX_BODY_BYTES:
-            return JsonResponse(
-                {"error": "too_large", "detail": f"the body exceeds {settings.MAX_BODY_BYTES} bytes"},
-                status=413,
-            )
+        upload = not api and request.META.get("CONTENT_TYPE", "").startswith("multipart/form-data")
+        limit = settings.MAX_PAGE_UPLOAD_BYTES if upload else settings.MAX_BODY_BYTES
+        if length > limit:
+            if api:
+                return JsonResponse({"error": "too_large", "detail": f"the body exceeds {limit} bytes"}, status=413)
+            message = _("The upload is larger than %(limit)s bytes; nothing was saved. "
+                        "Go back and attach smaller files.") % {"limit": limit}
+            return HttpResponse(f"<!doctype html><title>413</title><p>{escape(message)}</p>", status=413,
+                                content_type="text/html; charset=utf-8")
         return self.get_response(request)
 
 

@@ -144,6 +144,8 @@ STATIC_ROOT = VAR_DIR / "static"
 # Bodies above this size are refused with 413 before any parsing.
 MAX_BODY_BYTES = env_int("CRISISDESK_MAX_BODY_BYTES", 2 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES
+# A page's multipart upload: its files go to temporary files, and the view checks each one.
+MAX_PAGE_UPLOAD_BYTES = env_int("CRISISDESK_MAX_PAGE_UPLOAD_BYTES", 64 * 1024 * 1024)
 
 SESSION_COOKIE_AGE = env_int("CRISISDESK_SESSION_SECONDS", 8 * 3600)
 SESSION_COOKIE_HTTPONLY = True

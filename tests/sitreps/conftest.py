@@ -32,3 +32,16 @@ def file_report(api, force_command, report_json):
         return response.json()
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def fresh_stream_hub():
+    """Forget the live stream's subscribers and last seq after each test: a stream a test opened
+    but never read (its generator never ran) stays subscribed, and the rolled-back ledger reuses
+    seqs, so a stale last seq would hide the next test's events."""
+    yield
+    from crisisdesk.sitreps.stream import hub
+
+    with hub._lock:
+        hub._subscribers.clear()
+        hub.last_seq = None

@@ -131,3 +131,93 @@ def test_static_assets_are_vendored():
                  "sitreps/vendor/topojson-client/topojson-client.min.js",
                  "sitreps/vendor/world-atlas/countries-50m.json", "sitreps/map.js", "sitreps/live.js"):
         assert finders.find(path), path
+
+
+def test_a_closed_case_takes_no_report_or_correction_from_the_page(page, force_command, secretariat, kz_case):
+    from crisisdesk.cases.actions import case_close
+
+    client = page(force_command)
+    assert client.post("/sitreps/", form()).status_code == 302
+    report = Report.objects.get()
+    case_close(case=kz_case, user=secretariat, reason="operation completed")
+    refused = client.post("/sitreps/", form(title="Too late"))
+    assert refused.status_code == 409 and refused["Content-Type"].startswith("text/html")
+    html = refused.content.decode()
+    assert "case kazakhstan-test is closed" in html and 'id="case-closed"' in html
+    assert Report.objects.count() == 1
+    edit = {"revision": "1", "title": "Rewritten", "body": "", "place": "", "urgency": "Expected",
+            "severity": "Minor", "confidence": "Likely", "period_from": "2020-01-01T00:00",
+            "period_to": "2020-01-01T06:00", "lat": "43.35", "lon": "77.04", "released_to": ["ALL"]}
+    refused = client.post(f"/sitreps/{report.pk}/", edit)
+    assert refused.status_code == 409 and "is closed" in refused.content.decode()
+    report.refresh_from_db()
+    assert report.title == "Checkpoint set up" and report.revision == 1
+
+
+def test_an_edit_on_the_page_keeps_a_period_with_seconds_exact(page, api, force_command, report_json):
+    """The page shows the period to the minute; sent back untouched, it must not round the stored one."""
+    from datetime import datetime, timezone
+
+    exact_from = datetime(2021, 12, 31, 22, 15, 37, 250000, tzinfo=timezone.utc)
+    exact_to = datetime(2022, 1, 1, 3, 59, 59, tzinfo=timezone.utc)
+    filed = api(force_command).post("/api/sitreps", json=report_json(
+        period_from=exact_from.isoformat(), period_to=exact_to.isoformat())).json()
+    client = page(force_command)
+    shown = client.get(f"/sitreps/{filed['id']}/").content.decode()
+    values = dict(re.findall(r'name="(period_from|period_to)" value="([^"]*)"', shown))
+    assert set(values) == {"period_from", "period_to"}
+    edit = {"revision": "1", "title": "Crowd growing", "body": filed["body"], "place": filed["place"],
+            "urgency": "Immediate", "severity": "Severe", "confidence": "Likely", "lat": "43.2383",
+            "lon": "76.9457", "released_to": ["ALL"], **values}
+    assert client.post(f"/sitreps/{filed['id']}/", edit).status_code == 302
+    report = Report.objects.get(pk=filed["id"])
+    assert report.title == "Crowd growing" and report.revision == 2
+    assert report.period_from == exact_from and report.period_to == exact_to
+    from crisisdesk.ledger.models import Event
+
+    changes = Event.objects.filter(type="sitreps:report:updated").get().data["changes"]
+    assert set(changes) == {"title"}, changes
+    # A period the user does change is taken as typed.
+    edit.update(revision="2", period_from="2021-12-31T20:00")
+    assert client.post(f"/sitreps/{filed['id']}/", edit).status_code == 302
+    report.refresh_from_db()
+    assert report.period_from != exact_from and report.period_from.second == 0 and report.period_to == exact_to
+
+
+def test_an_attachment_over_the_limit_re_renders_the_form(page, force_command, kz_case):
+    """Over the per-file limit the page answers with its own form and the reason, never the API's JSON."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from crisisdesk.sitreps.actions import MAX_ATTACHMENT_BYTES
+
+    client = page(force_command)
+    big = SimpleUploadedFile("photo.jpg", b"x" * (MAX_ATTACHMENT_BYTES + 1), content_type="image/jpeg")
+    response = client.post("/sitreps/", form(title="With a photo", attachments=big))
+    assert response.status_code == 422 and response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    assert "photo.jpg" in html and 'value="With a photo"' in html
+    assert Report.objects.count() == 0
+
+
+def test_an_upload_over_the_body_limit_re_renders_the_form(page, force_command, kz_case, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = page(force_command)
+    big = SimpleUploadedFile("video.mp4", b"x" * (settings.MAX_BODY_BYTES + 1), content_type="video/mp4")
+    response = client.post("/sitreps/", form(title="With a video", attachments=big))
+    assert 400 <= response.status_code < 500 and response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    assert "video.mp4" in html and 'value="With a video"' in html
+    assert Report.objects.count() == 0
+
+
+def test_an_upload_over_the_page_limit_gets_a_page_not_json(page, force_command, kz_case, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MAX_PAGE_UPLOAD_BYTES = settings.MAX_BODY_BYTES * 2
+    client = page(force_command)
+    big = SimpleUploadedFile("video.mp4", b"x" * (settings.MAX_PAGE_UPLOAD_BYTES + 1), content_type="video/mp4")
+    response = client.post("/sitreps/", form(title="Too big", attachments=big))
+    assert response.status_code == 413 and response["Content-Type"].startswith("text/html")
+    assert "nothing was saved" in response.content.decode()
+    assert Report.objects.count() == 0

@@ -152,3 +152,95 @@ def test_script_in_text_is_stored_as_text(api, force_command, file_report):
     report = file_report(title="<script>alert(1)</script>", body="<img src=x onerror=alert(1)>")
     got = api(force_command).get(f"/api/sitreps/{report['id']}").json()
     assert got["title"] == "<script>alert(1)</script>"
+
+
+# -- a closed case's record takes no new report and no correction -----------------------------
+
+
+@pytest.fixture
+def closed(secretariat, kz_case):
+    from crisisdesk.cases.actions import case_close
+
+    def close():
+        case_close(case=kz_case, user=secretariat, reason="operation completed")
+        kz_case.refresh_from_db()
+        return kz_case
+
+    return close
+
+
+def test_a_closed_case_takes_no_new_report(api, force_command, report_json, file_report, closed):
+    first = file_report()
+    closed()
+    client = api(force_command)
+    before = Event.objects.count()
+    for body in (report_json(title="Too late"),
+                 report_json(title="A late update", version="update", preceding=first["number"]),
+                 report_json(title="A late final", version="final", preceding=first["number"])):
+        response = client.post("/api/sitreps", json=body)
+        assert response.status_code == 409, response.content
+        refused = response.json()
+        assert refused["error"] == "case_closed"
+        assert "closed" in refused["detail"] and "\n" not in refused["detail"]
+    assert Report.objects.count() == 1 and Event.objects.count() == before
+
+
+def test_a_report_on_a_closed_case_is_not_corrected(api, force_command, duty_officer, file_report, closed):
+    report = file_report()
+    closed()
+    for user in (force_command, duty_officer):
+        response = api(user).put(f"/api/sitreps/{report['id']}", json={"revision": 1, "title": "Rewritten"})
+        assert response.status_code == 409, response.content
+        assert response.json()["error"] == "case_closed" and "\n" not in response.json()["detail"]
+    stored = Report.objects.get(pk=report["id"])
+    assert stored.title == "Crowd at the akimat" and stored.revision == 1
+
+
+def test_a_replay_still_records_history_dated_before_the_close(force_command, report_json, closed):
+    """A replay files with historical=True, at a time before the case closed; later is refused."""
+    from datetime import timedelta
+
+    from crisisdesk import clock
+    from crisisdesk.sitreps import actions
+
+    case = closed()
+    body = report_json()
+    kwargs = dict(kind=body["kind"], title="From the replay", period_from=clock.now() - timedelta(hours=7),
+                  period_to=clock.now() - timedelta(hours=1))
+    with pytest.raises(actions.CaseClosed):
+        actions.sitrep_file(user=force_command, case=case, **kwargs)
+    with clock.frozen_at(case.closed_at - timedelta(minutes=30)):
+        report = actions.sitrep_file(user=force_command, case=case, historical=True, **kwargs)
+    assert report.number == 1
+    with clock.frozen_at(case.closed_at + timedelta(minutes=30)), pytest.raises(actions.CaseClosed):
+        actions.sitrep_file(user=force_command, case=case, historical=True, **kwargs)
+
+
+# -- keys that cannot be set are refused, never dropped ----------------------------------------
+
+
+@pytest.mark.parametrize("key, value", [
+    ("number", 7), ("kind", "management_summary"), ("source", "KZ"), ("status", "Test"), ("filed_by", "x"),
+    ("releasedTo", ["KZ"]), ("no_such_key", 1),
+])
+def test_an_edit_with_a_key_it_cannot_set_is_refused_naming_it(api, force_command, file_report, key, value):
+    report = file_report()
+    client = api(force_command)
+    before = Event.objects.count()
+    response = client.put(f"/api/sitreps/{report['id']}", json={"revision": 1, "title": "Edited", key: value})
+    assert response.status_code == 422, response.content
+    body = response.json()
+    assert body["error"] == "invalid" and key in body["fields"] and key in body["detail"], body
+    stored = Report.objects.get(pk=report["id"])
+    assert stored.title == "Crowd at the akimat" and stored.revision == 1 and Event.objects.count() == before
+
+
+def test_a_report_with_an_unknown_key_is_refused_not_released_to_everyone(api, force_command, report_json):
+    """A misspelt `released_to` used to be dropped, filing the report for the whole case."""
+    response = api(force_command).post("/api/sitreps", json={**report_json(), "release_to": ["KZ"]})
+    assert response.status_code == 422 and "release_to" in response.json()["fields"]
+    attached = report_json(attachments=[{"name": "a.txt", "content_b64": "aGk=", "mime": "text/plain"}],
+                           figures=[{"key": "killed", "value": 1, "source": "KZ"}])
+    body = api(force_command).post("/api/sitreps", json=attached).json()
+    assert {"attachments[0].mime", "figures[0].source"} <= set(body["fields"]), body
+    assert Report.objects.count() == 0

@@ -174,3 +174,55 @@ def test_visibility_rule_unit():
     assert not stream.visible({"gates": []}, staff=False, members=frozenset({"KZ"}))
     assert stream.visible({"gates": []}, staff=True, members=frozenset())
     assert not stream.visible({"gates": [["ALL"]]}, staff=False, members=frozenset())
+
+
+def test_narrowing_releasability_retracts_the_report_from_screens_that_lose_it(
+        api, alice, bob, charlie, duty_officer, force_command, report_json, django_capture_on_commit_callbacks):
+    """Bob (RU) saw the report; once it is released to KZ only he gets a `retracted` frame with its
+    id and nothing else. Alice (KZ) and the Centre get the update; Charlie (BY) never saw it and
+    gets nothing."""
+    filer = api(force_command)
+    clients = {"alice": api(alice), "bob": api(bob), "charlie": api(charlie), "duty": api(duty_officer)}
+    streams = {name: open_stream(c) for name, c in clients.items()}
+    with django_capture_on_commit_callbacks(execute=True):
+        report = filer.post("/api/sitreps", json=report_json(released_to=["KZ", "RU"], title="Secret title")).json()
+    with django_capture_on_commit_callbacks(execute=True):
+        narrowed = filer.put(f"/api/sitreps/{report['id']}", json={"revision": 1, "released_to": ["KZ"]})
+    assert narrowed.status_code == 200 and narrowed.json()["released_to"] == ["KZ"]
+    frames = {name: parse(s.streaming_content) for name, s in streams.items()}
+    kinds = {name: [(f["event"], f["data"].get("type")) for f in got
+                    if f["event"] == "retracted" or f["data"].get("type", "").startswith("sitreps:")]
+             for name, got in frames.items()}
+    assert kinds["alice"] == kinds["duty"] == [("ledger", "sitreps:report:filed"), ("ledger", "sitreps:report:updated")]
+    assert kinds["bob"] == [("ledger", "sitreps:report:filed"), ("retracted", None)]
+    assert kinds["charlie"] == []
+    retracted = [f for f in frames["bob"] if f["event"] == "retracted"][0]
+    update = [f for f in frames["alice"] if f["event"] == "ledger"][-1]
+    assert retracted["id"] == update["id"]  # the same event id: a reconnect resumes after it
+    assert retracted["data"] == {"seq": update["id"], "case": "kazakhstan-test", "report": report["id"]}
+
+    # A reconnect from before the narrowing replays the retraction too, never the content.
+    resumed = open_stream(clients["bob"], "timeout=0.05&ping=0.05", HTTP_LAST_EVENT_ID=str(update["id"] - 1))
+    again = parse(resumed.streaming_content)
+    assert [(f["event"], f["data"]) for f in again] == [("retracted", retracted["data"])]
+    assert "Secret title" not in json.dumps(again)
+
+    # Widening it again brings the report back to Bob with its content, as a normal update.
+    bob_stream = open_stream(clients["bob"])
+    with django_capture_on_commit_callbacks(execute=True):
+        filer.put(f"/api/sitreps/{report['id']}", json={"revision": 2, "released_to": ["KZ", "RU"]})
+    back = ledger_events(bob_stream.streaming_content)
+    assert [e["data"]["type"] for e in back] == ["sitreps:report:updated"]
+    assert back[0]["data"]["data"]["title"] == "Secret title"
+
+
+def test_an_edit_that_keeps_access_sends_no_retraction(api, bob, force_command, report_json,
+                                                       django_capture_on_commit_callbacks):
+    filer = api(force_command)
+    bob_stream = open_stream(api(bob))
+    with django_capture_on_commit_callbacks(execute=True):
+        report = filer.post("/api/sitreps", json=report_json(released_to=["ALL"])).json()
+    with django_capture_on_commit_callbacks(execute=True):
+        filer.put(f"/api/sitreps/{report['id']}", json={"revision": 1, "released_to": ["KZ", "RU"]})
+    got = [(f["event"], f["data"].get("type")) for f in parse(bob_stream.streaming_content) if f["event"] != "hello"]
+    assert got == [("ledger", "sitreps:report:filed"), ("ledger", "sitreps:report:updated")]

@@ -1,4 +1,10 @@
-"""The only writes to situation reports, figures, cadences and alarms."""
+"""The only writes to situation reports, figures, cadences and alarms.
+
+Closed cases: a closed case's record takes no new report and no edit of an old one (409).
+A replay that records the history of a case the core replay has already closed passes
+`historical=True`, and then only for a time (the injected clock) before the case closed, as the
+forces actions do. The API and the pages never pass it.
+"""
 
 import base64
 import binascii
@@ -42,6 +48,24 @@ class FieldErrors(DomainError):
     def __init__(self, fields: dict[str, str]):
         self.fields = fields
         super().__init__("; ".join(f"{k}: {v}" for k, v in fields.items()))
+
+
+class CaseClosed(Conflict):
+    """The case is closed: its record takes no new report and no edit."""
+
+    code = "case_closed"
+
+
+def _writable(case: Case, historical: bool) -> None:
+    """Refuse a closed case, except for history dated before it closed (a replay's)."""
+    if case.status not in CLOSED:
+        return
+    if not historical:
+        raise CaseClosed(_("case %(ref)s is closed; its reports can no longer be filed or changed")
+                         % {"ref": case.ref})
+    if case.closed_at is not None and clock.now() > case.closed_at:
+        raise CaseClosed(_("case %(ref)s closed at %(at)s; history must be dated before that")
+                         % {"ref": case.ref, "at": case.closed_at.isoformat()})
 
 
 class EditConflict(Conflict):
@@ -271,12 +295,19 @@ def sitrep_file(
     attachments: list[dict] | None = None,
     figures: list[dict] | None = None,
     data: dict | None = None,
+    historical: bool = False,
 ) -> Report:
-    """File a situation report on a case the user may see, as one of the user's sources."""
+    """File a situation report on a case the user may see, as one of the user's sources.
+
+    A closed case takes no new report, not even an update or final one following an earlier
+    report: the record is closed (409 `case_closed`). Only a replay passes `historical=True`, and
+    then only with the clock before the case closed.
+    """
     now = clock.now()
     mine = sources_of(user)
     if not mine:
         raise Forbidden("your post does not file situation reports")
+    _writable(case, historical)
     errors: dict[str, str] = {}
     source = source or mine[0]
     if source not in mine:
@@ -320,6 +351,7 @@ def sitrep_file(
         released = sorted({*released, source})
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
+        _writable(locked, historical)  # It may have closed since the caller loaded it.
         before = None
         if preceding is not None:
             before = Report.objects.filter(case=locked, number=preceding).first()
@@ -351,12 +383,18 @@ def sitrep_file(
     return report
 
 
-def sitrep_update(*, user, report: Report, revision: int, changes: dict) -> Report:
-    """Edit a report; refuse with both versions if someone else changed it since `revision`."""
+def sitrep_update(*, user, report: Report, revision: int, changes: dict, historical: bool = False) -> Report:
+    """Edit a report; refuse with both versions if someone else changed it since `revision`.
+
+    Corrections are refused once the report's case is closed (409 `case_closed`): the record is
+    closed, and a late correction would rewrite what the after-action report was drawn from.
+    Only a replay passes `historical=True`, with the clock before the case closed.
+    """
     now = clock.now()
     if not (report.filed_by == _actor(user) or report.source in sources_of(user)
             or access.roles_of(user) & set(EDITOR_ROLES)):
         raise Forbidden("only the reporting source or the Centre may edit this report")
+    _writable(report.case, historical)
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
         raise FieldErrors({k: _("cannot be edited") for k in unknown})
@@ -394,6 +432,7 @@ def sitrep_update(*, user, report: Report, revision: int, changes: dict) -> Repo
         raise FieldErrors(errors)
     with transaction.atomic():
         current = Report.objects.select_for_update(of=("self",)).select_related("case", "preceding").get(pk=report.pk)
+        _writable(Case.objects.get(pk=current.case_id), historical)  # It may have closed meanwhile.
         if current.revision != revision:
             base = ReportRevision.objects.filter(report=current, revision=revision).first()
             yours = {**snapshot(current), **{k: _plain(v) for k, v in clean.items()}, "revision": revision}

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from crisisdesk.accounts import access
 from crisisdesk.sitreps import actions, layers, queries
@@ -28,19 +28,26 @@ class ConflictOut(ErrorOut):
     base: dict | None = None
 
 
-class AttachmentIn(Schema):
+class StrictIn(Schema):
+    """An input that refuses keys it does not know (422 naming them) rather than dropping them:
+    a misspelt `released_to` must not file a report released to the whole case."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class AttachmentIn(StrictIn):
     name: str = Field(min_length=1, max_length=200)
     mime_type: str = Field(default="application/octet-stream", max_length=100)
     content_b64: str = Field(max_length=1_500_000)
 
 
-class FigureIn(Schema):
+class FigureIn(StrictIn):
     key: str = Field(min_length=1, max_length=80)
     value: float
     unit: str = Field(default="", max_length=30)
 
 
-class ReportIn(Schema):
+class ReportIn(StrictIn):
     case: str = Field(min_length=1, max_length=80)
     kind: str = Field(min_length=1, max_length=40, description="field_observation | situation_information | "
                       "response_resources_totals | casualty_damage_summary | management_summary")
@@ -62,7 +69,10 @@ class ReportIn(Schema):
     figures: list[FigureIn] = Field(default=[], max_length=100)
 
 
-class ReportUpdateIn(Schema):
+class ReportUpdateIn(StrictIn):
+    """The editable fields; any other key (number, kind, source, status, an unknown one) is
+    refused with 422 naming it, never silently ignored."""
+
     revision: int = Field(ge=1, description="The revision you loaded; a different current one answers 409.")
     title: str | None = Field(default=None, max_length=300)
     body: str | None = Field(default=None, max_length=20000)
@@ -169,11 +179,11 @@ class CaseFilter(Schema):
     case: str = Field(min_length=1, max_length=80)
 
 
-class OfficialIn(Schema):
+class OfficialIn(StrictIn):
     reason: str = Field(min_length=1, max_length=2000)
 
 
-class CadenceIn(Schema):
+class CadenceIn(StrictIn):
     case: str = Field(min_length=1, max_length=80)
     source: str = Field(min_length=1, max_length=60)
     every_hours: int = Field(ge=1, le=336)
@@ -210,9 +220,10 @@ def _file_errors(exc: actions.FieldErrors):
     return Status(exc.status, FieldErrorOut(error=exc.code, detail=exc.detail, fields=exc.fields))
 
 
-@router.post("", response={201: ReportOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut})
+@router.post("", response={201: ReportOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: FieldErrorOut})
 def file_report(request, payload: ReportIn):
-    """File a situation report (EDXL-SitRep types); releasability defaults to the case's."""
+    """File a situation report (EDXL-SitRep types); releasability defaults to the case's.
+    A closed case takes no new report: 409 `case_closed`."""
     case = access.access_case(request.auth, payload.case)
     fields = payload.dict(exclude={"case", "attachments", "figures"})
     try:
@@ -286,10 +297,12 @@ def get_report(request, report_id: int):
     return ReportOut.build(queries.access_report(request.auth, report_id))
 
 
-@router.put("/{report_id}", response={200: ReportOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut,
-                                      422: FieldErrorOut})
+@router.put("/{report_id}", response={200: ReportOut, 403: ErrorOut, 404: ErrorOut,
+                                      409: ConflictOut | ErrorOut, 422: FieldErrorOut})
 def update_report(request, report_id: int, payload: ReportUpdateIn):
-    """Edit a report. Send the revision you loaded; if it changed meanwhile, 409 with both versions."""
+    """Edit a report. Send the revision you loaded; if it changed meanwhile, 409 `conflict` with
+    both versions. A report on a closed case is not edited: 409 `case_closed`. A key that is not
+    editable (or unknown) is refused with 422 naming it."""
     report = queries.access_report(request.auth, report_id)
     changes = payload.dict(exclude={"revision"}, exclude_unset=True)
     try:

@@ -40,7 +40,9 @@ def replay_sitreps(ctx) -> None:
         kw.setdefault("period_to", at)
         kw.setdefault("body", ILLUSTRATIVE)
         with clock.frozen_at(at):
-            return actions.sitrep_file(user=user, case=case, data={**synthetic, **kw.pop("data", {})}, **kw)
+            # historical: the core replay has closed the case already; these reports predate that.
+            return actions.sitrep_file(user=user, case=case, data={**synthetic, **kw.pop("data", {})},
+                                       historical=True, **kw)
 
     formed = _t("2022-01-07T06:31:00Z")
     with clock.frozen_at(formed):

@@ -20,6 +20,11 @@ Each subscriber applies the releasability rule of the pages (`access.may_see`) t
 before it is queued: an event of a case passes only if the case is released to the subscriber;
 an event that carries its own `released_to` (reports, figures, alarms) must pass that too; an
 event of no case (charter, accounts, registry) goes to staff only.
+
+Retraction: when an edit narrows a report's releasability, a subscriber who could see the report
+before but cannot now receives, under the same event id, an `event: retracted` frame that carries
+only the report's id (`{"seq", "case", "report"}`), never its content, so that the map and the
+feed drop what is already on the screen. Subscribers who keep access get the normal update.
 """
 
 import asyncio
@@ -36,6 +41,9 @@ from django.db import connection
 from crisisdesk.ledger.models import Event
 
 log = logging.getLogger(__name__)
+
+# The event whose `changes.released_to` [before, after] may take a report away from some screens.
+RETRACTING_TYPE = "sitreps:report:updated"
 
 CHANNEL = "crisisdesk_events"
 BACKLOG_LIMIT = 5000
@@ -70,6 +78,20 @@ def visible(item: dict, *, staff: bool, members: frozenset) -> bool:
     return all(passes(g, members=members) for g in gates)
 
 
+def _retraction(event, case_gate: list | None) -> dict | None:
+    """For an edit that narrowed a report's releasability: the item telling those who saw the
+    report before (its old gates) to drop it. It carries the report's id and nothing else."""
+    data = event.data if isinstance(event.data, dict) else {}
+    if event.type != RETRACTING_TYPE or "report" not in data:
+        return None
+    change = (data.get("changes") or {}).get("released_to")
+    if not (isinstance(change, list) and len(change) == 2 and isinstance(change[0], list)):
+        return None
+    gates = ([case_gate] if case_gate is not None else []) + [change[0]]
+    return {"seq": event.seq, "gates": gates, "event": "retracted",
+            "payload": {"seq": event.seq, "case": event.case_ref, "report": data["report"]}}
+
+
 def items_from_events(events) -> list[dict]:
     """Turn ledger rows into stream items with their releasability gates."""
     from crisisdesk.cases.models import Case
@@ -86,12 +108,27 @@ def items_from_events(events) -> list[dict]:
         if isinstance(e.data, dict) and "released_to" in e.data:
             gates.append(e.data.get("released_to") or [])
         exercise = bool((case or {}).get("is_exercise")) or bool(isinstance(e.data, dict) and e.data.get("exercise"))
-        items.append({
+        item = {
             "seq": e.seq, "gates": gates,
             "payload": {"seq": e.seq, "type": e.type, "at": e.at.isoformat(), "case": e.case_ref,
                         "subject": e.subject, "actor": e.actor, "data": e.data, "exercise": exercise},
-        })
+        }
+        retraction = _retraction(e, gates[0] if e.case_ref else None)
+        if retraction is not None:
+            item["retraction"] = retraction
+        items.append(item)
     return items
+
+
+def for_subscriber(item: dict, *, staff: bool, members: frozenset) -> dict | None:
+    """What a subscriber gets of an item: the item, its retraction (if the subscriber lost access
+    to the report by it), or nothing."""
+    if visible(item, staff=staff, members=members):
+        return item
+    retraction = item.get("retraction")
+    if retraction is not None and visible(retraction, staff=staff, members=members):
+        return retraction
+    return None
 
 
 def load_items(after: int, limit: int = BACKLOG_LIMIT) -> list[dict]:
@@ -118,9 +155,10 @@ class Subscriber:
         """Queue the item if this subscriber may see it; return whether it was queued."""
         if self.case is not None and item["payload"]["case"] != self.case:
             return False
-        if not visible(item, staff=self.staff, members=self.members):
+        chosen = for_subscriber(item, staff=self.staff, members=self.members)
+        if chosen is None:
             return False
-        self.queue.put(item)
+        self.queue.put(chosen)
         return True
 
     def bind_loop(self) -> None:
@@ -329,7 +367,7 @@ def frame(item: dict) -> str:
     text = item.get("frame")
     if text is None:
         data = json.dumps(item["payload"], ensure_ascii=False, separators=(",", ":"))
-        text = item["frame"] = f"id: {item['seq']}\nevent: ledger\ndata: {data}\n\n"
+        text = item["frame"] = f"id: {item['seq']}\nevent: {item.get('event', 'ledger')}\ndata: {data}\n\n"
     return text
 
 

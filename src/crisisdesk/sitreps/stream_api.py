@@ -25,7 +25,9 @@ SSE_DOC = {
     "responses": {
         200: {  # an int, as ninja keys its own responses: "200" would be a second key
             "description": "text/event-stream: `id: <ledger seq>`, `event: ledger` (or `hello` first), "
-                           "`data: {seq, type, at, case, subject, actor, data, exercise}`",
+                           "`data: {seq, type, at, case, subject, actor, data, exercise}`; "
+                           "`event: retracted`, `data: {seq, case, report}` tells a subscriber who "
+                           "lost access to a report (its releasability narrowed) to drop it",
             "content": {"text/event-stream": {"schema": {"type": "string"}}},
         }
     }
@@ -55,8 +57,9 @@ def live_stream(request, filters: Query[StreamFilter]):
                 if sub.case is not None and item["payload"]["case"] != sub.case:
                     last = item["seq"]
                     continue
-                if stream.visible(item, staff=sub.staff, members=sub.members):
-                    first.append(stream.frame(item))
+                chosen = stream.for_subscriber(item, staff=sub.staff, members=sub.members)
+                if chosen is not None:  # the event, or its retraction for one who lost access
+                    first.append(stream.frame(chosen))
                 last = item["seq"]
         else:
             first.append(stream.hello(start))

@@ -56,6 +56,15 @@ def _local_input(moment) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M") if isinstance(moment, datetime) else ""
 
 
+def _unless_unchanged(value: str, stored: datetime):
+    """The stored instant if the form sends it back as the page showed it (to the minute), so that
+    an edit of other fields keeps a period with seconds exact; else the instant the form names.
+    (A report changed since the page was loaded is caught by the revision check, not here.)"""
+    if (value or "").strip() == _local_input(stored):
+        return stored
+    return _instant(value)
+
+
 def _location(post) -> tuple[dict | None, dict]:
     lat, lon = (post.get("lat") or "").strip(), (post.get("lon") or "").strip()
     if not lat and not lon:
@@ -78,7 +87,7 @@ def _form_values(post) -> dict:
 @require_http_methods(["GET", "POST"])
 def report_list(request):
     case = _case_for(request)
-    errors, values = {}, {}
+    errors, values, status = {}, {}, None
     if request.method == "POST" and case is not None:
         values = _form_values(request.POST)
         location, errors = _location(request.POST)
@@ -117,10 +126,10 @@ def report_list(request):
                 return redirect("sitrep-detail", report_id=report.pk)
             except actions.FieldErrors as exc:
                 errors = exc.fields
-            except DomainError as exc:
-                errors = {"general": exc.detail}
+            except DomainError as exc:  # e.g. 409: the case is closed
+                errors, status = {"general": exc.detail}, exc.status
     reports = queries.reports_visible_to(request.user, case=case) if case is not None else []
-    status = 422 if errors else 200
+    status = status or (422 if errors else 200)
     return render(request, "sitreps/list.html", {
         "case": case, "cases": _visible_cases(request.user), "reports": reports, "errors": errors,
         "values": values, "kinds": Report.Kind.choices, "versions": Report.Version.choices,
@@ -130,6 +139,7 @@ def report_list(request):
         "releasable": sorted(actions.releasable_codes(case)) if case is not None else [],
         "figures": queries.figures_side_by_side(request.user, case) if case is not None else {},
         "may_choose_official": bool(access.roles_of(request.user) & set(actions.OFFICIAL_ROLES)),
+        "case_closed": case is not None and case.status in actions.CLOSED,
     }, status=status)
 
 
@@ -140,7 +150,7 @@ def report_detail(request, report_id):
         report = queries.access_report(request.user, report_id)
     except DomainError:
         raise Http404("no such report") from None
-    errors, conflict, values = {}, None, {}
+    errors, conflict, values, status = {}, None, {}, None
     if request.method == "POST":
         values = _form_values(request.POST)
         location, errors = _location(request.POST)
@@ -149,8 +159,8 @@ def report_detail(request, report_id):
             changes["location"] = location
         changes["released_to"] = values["released_to"] or report.released_to
         try:
-            changes["period_from"] = _instant(values["period_from"])
-            changes["period_to"] = _instant(values["period_to"])
+            changes["period_from"] = _unless_unchanged(values["period_from"], report.period_from)
+            changes["period_to"] = _unless_unchanged(values["period_to"], report.period_to)
         except ValueError:
             errors["period_from"] = "not a date and time"
         try:
@@ -166,8 +176,8 @@ def report_detail(request, report_id):
                 conflict = exc
             except actions.FieldErrors as exc:
                 errors = exc.fields
-            except DomainError as exc:
-                errors = {"general": exc.detail}
+            except DomainError as exc:  # e.g. 409: the case is closed
+                errors, status = {"general": exc.detail}, exc.status
     if conflict is not None:
         rows = []
         for field, label in CONFLICT_FIELDS:
@@ -187,7 +197,8 @@ def report_detail(request, report_id):
         "report": report, "errors": errors, "values": values, "revisions": report.revisions.all(),
         "urgencies": Report.Urgency.choices, "severities": Report.Severity.choices,
         "confidences": Report.Confidence.choices, "releasable": sorted(actions.releasable_codes(report.case)),
-    }, status=422 if errors else 200)
+        "case_closed": report.case.status in actions.CLOSED,
+    }, status=status or (422 if errors else 200))
 
 
 @login_required

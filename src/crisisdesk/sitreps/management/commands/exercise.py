@@ -1,7 +1,6 @@
 """crisisdesk exercise run SCRIPT.yaml|NAME [--speed 60]: play timed injects into an exercise case."""
 
-from django.core.management.base import BaseCommand, CommandError
-
+from crisisdesk.commands import BaseCommand, CommandError
 from crisisdesk.errors import DomainError
 
 

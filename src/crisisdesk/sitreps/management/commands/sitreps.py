@@ -1,8 +1,7 @@
 """crisisdesk sitreps check-overdue|cadence: reporting cadence from the command line (run from a timer)."""
 
-from django.core.management.base import BaseCommand, CommandError
-
 from crisisdesk import clock
+from crisisdesk.commands import BaseCommand, CommandError
 from crisisdesk.errors import DomainError
 
 

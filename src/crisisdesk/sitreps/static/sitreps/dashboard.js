@@ -13,8 +13,10 @@
       if (fresh && old) { old.replaceWith(document.importNode(fresh, true)); }
     });
   }
-  window.crisisdeskLive(root.dataset.streamUrl, null, function (ev, seq) {
+  function changed(ev, seq) {
     root.dataset.lastSeq = String(seq);
     if (!timer) { timer = setTimeout(refresh, 500); }
-  });
+  }
+  // A retracted report leaves the figures too: the page, drawn again, no longer counts it.
+  window.crisisdeskLive(root.dataset.streamUrl, null, changed, null, function (report, seq) { changed(null, seq); });
 })();

@@ -2,7 +2,9 @@
    Last-Event-ID after a drop. No inline script anywhere (the CSP forbids it). */
 (function () {
   "use strict";
-  window.crisisdeskLive = function (url, after, onEvent, onState) {
+  // onRetract(report id, seq): a report this screen shows is no longer released to the viewer
+  // (the frame carries nothing else); drop it.
+  window.crisisdeskLive = function (url, after, onEvent, onState, onRetract) {
     var sep = url.indexOf("?") >= 0 ? "&" : "?";
     var full = after ? url + sep + "last_event_id=" + encodeURIComponent(after) : url;
     var source = new EventSource(full, { withCredentials: true });
@@ -13,6 +15,11 @@
       var event;
       try { event = JSON.parse(message.data); } catch (e) { return; }
       onEvent(event, Number(message.lastEventId));
+    });
+    source.addEventListener("retracted", function (message) {
+      var event;
+      try { event = JSON.parse(message.data); } catch (e) { return; }
+      if (onRetract && event && event.report !== undefined) { onRetract(event.report, Number(message.lastEventId)); }
     });
     return source;
   };

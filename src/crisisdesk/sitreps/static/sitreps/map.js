@@ -156,6 +156,7 @@
     var d = ev.data || {};
     var text = formatTime(ev.at) + " " + t(ev.type) + (d.title ? " — " + d.title : "") + (d.source ? " (" + d.source + ")" : "");
     li.textContent = (ev.exercise ? "[" + EX + "] " : "") + text;
+    if (d.report !== undefined) { li.setAttribute("data-sitrep-id", String(d.report)); }
     feed.insertBefore(li, feed.firstChild);
     while (feed.children.length > 50) { feed.removeChild(feed.lastChild); }
   }
@@ -175,11 +176,28 @@
         putIncident({ type: "Feature", geometry: d.location, properties: {
           id: d.report, number: d.number, kind: d.kind, title: d.title, source: d.source, urgency: d.urgency,
           severity: d.severity, confidence: d.confidence, place: d.place, status: d.status, exercise: !!(d.exercise || ev.exercise), filed_at: d.filed_at } });
-      } else if (incidentById[d.report]) {
-        layers.incidents.removeLayer(incidentById[d.report]); delete incidentById[d.report];
+      } else {
+        dropIncident(d.report);
       }
     } else if (ev.type.indexOf("forces:") === 0) {
       reloadSoon();
+    }
+  }
+
+  function dropIncident(id) {
+    if (incidentById[id]) { layers.incidents.removeLayer(incidentById[id]); delete incidentById[id]; }
+    el.dataset.incidents = String(Object.keys(incidentById).length);
+    el.setAttribute("data-incident-ids", Object.keys(incidentById).join(","));
+  }
+
+  // The report is no longer released to this viewer: take it off the map and out of the feed.
+  function onRetract(id, seq) {
+    el.dataset.lastSeq = String(seq);
+    dropIncident(id);
+    if (feed) {
+      Array.prototype.slice.call(feed.querySelectorAll("li[data-sitrep-id]")).forEach(function (li) {
+        if (li.getAttribute("data-sitrep-id") === String(id)) { feed.removeChild(li); }
+      });
     }
   }
 
@@ -195,7 +213,7 @@
           var state = document.getElementById("live-state");
           window.crisisdeskLive(el.dataset.streamUrl, data.seq, onEvent, function (s) {
             el.dataset.live = s; if (state) { state.textContent = t(s); }
-          });
+          }, onRetract);
         }
       })
       .catch(function (e) { el.dataset.error = String(e); });
