@@ -15,8 +15,12 @@ def main(argv: list[str] | None = None) -> None:
         print("crisisdesk: interrupted", file=sys.stderr)
         sys.exit(130)
     except Exception as exc:  # noqa: BLE001 - the CLI's edge: one readable line, never a traceback.
+        from crisisdesk.commands import CommandFailed
         from crisisdesk.errors import DomainError
 
+        if isinstance(exc, CommandFailed):
+            print(f"crisisdesk: {exc.message}", file=sys.stderr)
+            sys.exit(exc.returncode)
         if isinstance(exc, DomainError):
             print(f"crisisdesk: {exc.detail}", file=sys.stderr)
             sys.exit(1)

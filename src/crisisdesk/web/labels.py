@@ -79,6 +79,7 @@ EVENT = {
     "forces:object:handed_back": _("object handed back"),
     "forces:withdrawal:started": _("withdrawal started"),
     "forces:withdrawal:completed": _("withdrawal completed"),
+    "forces:contingent:returned": _("contingent returned home"),
     "sitreps:report:filed": _("report filed"),
     "sitreps:report:updated": _("report updated"),
     "sitreps:report:overdue": _("report overdue"),
@@ -87,6 +88,34 @@ EVENT = {
     "notices:letter:acknowledged": _("letter acknowledged"),
     "notices:report:sent": _("report sent"),
     "notices:statement:published": _("statement published"),
+}
+
+# Notices: duty, statement and lesson statuses, statement kinds and subjects, alarm kinds.
+NOTICE = {
+    "due": _("due, no letter yet"),
+    "drafted": _("drafted"),
+    "approved": _("approved"),
+    "sent": _("sent"),
+    "acknowledged": _("acknowledged"),
+    "draft": _("draft"),
+    "reviewed": _("reviewed"),
+    "published": _("published"),
+    "statement": _("statement"),
+    "alert": _("alert"),
+    "notification": _("notification"),
+    "report": _("report"),
+    "decision": _("the decision"),
+    "first_landing": _("the first landing"),
+    "deployment": _("the deployment"),
+    "completion": _("the completion"),
+    "withdrawal": _("the withdrawal"),
+    "other": _("other"),
+    "open": _("open"),
+    "in_progress": _("in progress"),
+    "done": _("done"),
+    "dropped": _("dropped"),
+    "overdue": _("overdue"),
+    "failing": _("failing"),
 }
 
 

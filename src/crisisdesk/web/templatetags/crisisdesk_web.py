@@ -96,6 +96,11 @@ def mode_label(code):
 
 
 @register.filter
+def notice_label(code):
+    return labels.label(labels.NOTICE, code)
+
+
+@register.filter
 def event_label(code):
     return labels.label(labels.EVENT, code)
 

@@ -1,7 +1,6 @@
 from base64 import b32encode
 
-from django.core.management.base import BaseCommand, CommandError
-
+from crisisdesk.commands import BaseCommand, CommandError
 from crisisdesk.errors import DomainError
 
 

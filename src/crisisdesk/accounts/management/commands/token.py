@@ -1,6 +1,5 @@
-from django.core.management.base import BaseCommand, CommandError
-
 from crisisdesk.accounts.actions import token_create
+from crisisdesk.commands import BaseCommand, CommandError
 from crisisdesk.errors import DomainError
 
 

@@ -1,8 +1,7 @@
 import json
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
-
+from crisisdesk.commands import BaseCommand, CommandError
 from crisisdesk.decisions.export import VerifyError, dumps, export_case, verify_export
 from crisisdesk.errors import DomainError
 

@@ -4,8 +4,8 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
 
+from crisisdesk.commands import BaseCommand, CommandError
 from crisisdesk.engines import signing
 from crisisdesk.errors import DomainError
 from crisisdesk.organization.models import Post, PostKey

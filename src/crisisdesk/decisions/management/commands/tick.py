@@ -1,5 +1,4 @@
-from django.core.management.base import BaseCommand
-
+from crisisdesk.commands import BaseCommand
 from crisisdesk.decisions.actions import decisions_settle_due
 
 

@@ -1,5 +1,4 @@
-from django.core.management.base import BaseCommand, CommandError
-
+from crisisdesk.commands import BaseCommand, CommandError
 from crisisdesk.ledger.models import Event
 from crisisdesk.ledger.writer import verify_chain
 

@@ -1,7 +1,6 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
-
+from crisisdesk.commands import BaseCommand
 from crisisdesk.ledger.backup import backup_write
 
 

@@ -1,7 +1,6 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
-
+from crisisdesk.commands import BaseCommand, CommandError
 from crisisdesk.ledger.backup import BackupError, restore
 
 

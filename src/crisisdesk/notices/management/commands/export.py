@@ -1,8 +1,7 @@
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
-
+from crisisdesk.commands import BaseCommand, CommandError
 from crisisdesk.errors import DomainError
 
 

@@ -1,7 +1,6 @@
 import time
 
-from django.core.management.base import BaseCommand, CommandError
-
+from crisisdesk.commands import BaseCommand, CommandError
 from crisisdesk.errors import DomainError
 
 

@@ -1,6 +1,7 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from crisisdesk.commands import BaseCommand, CommandError
+
 
 
 class Command(BaseCommand):

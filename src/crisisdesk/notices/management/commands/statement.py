@@ -1,7 +1,8 @@
 import json
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from crisisdesk.commands import BaseCommand, CommandError
+
 
 
 class Command(BaseCommand):

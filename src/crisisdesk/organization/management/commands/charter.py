@@ -1,7 +1,6 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
-
+from crisisdesk.commands import BaseCommand, CommandError
 from crisisdesk.engines.procedures import CharterError, parse_charter
 from crisisdesk.engines.procedures.simulate import shipped_charter_path
 from crisisdesk.errors import DomainError

@@ -9,9 +9,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
-
 from crisisdesk import clock
+from crisisdesk.commands import BaseCommand, CommandError
 from crisisdesk.engines.screening import DEFAULT_THRESHOLD, MAX_QUERY_CHARS
 from crisisdesk.errors import DomainError
 

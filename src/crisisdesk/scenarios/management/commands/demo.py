@@ -3,10 +3,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections
 
 from crisisdesk.analytics.tempo import case_tempo, humanize
+from crisisdesk.commands import BaseCommand, CommandError
 from crisisdesk.engines.procedures.simulate import shipped_charter_path
 from crisisdesk.ledger.models import Event
 from crisisdesk.scenarios.replay import (
