@@ -428,7 +428,7 @@ def _forces_msgids():
         for head, block in re.findall(r"{%\s*blocktranslate\b([^%]*)%}(.*?){%\s*endblocktranslate\s*%}", source, re.S):
             texts = tuple(re.sub(r"{{\s*(\w+)\s*}}", r"%(\1)s", t) for t in re.split(r"{%\s*plural\s*%}", block))
             ids.add(texts if re.search(r"\bcount\b", head) else texts[0])
-    for name in ("forms.py", "views.py", "timeline.py"):
+    for name in ("forms.py", "views.py", "timeline.py", "queries.py"):
         source = (SRC / "forces" / name).read_text(encoding="utf-8")
         ids |= set(re.findall(r'(?<![\w.])(?:_|gettext_lazy)\("([^"]+)"\)', source))
     return ids
@@ -453,6 +453,7 @@ def test_the_forms_are_shown_in_russian(kz_case, charlie, force_command):
     c.post("/language/", {"language": "ru", "next": "/"})
     page = _text(c.get(f"/forces/cases/{kz_case.ref}/"))
     assert "Добавить объект" in page and "аэропорт" in page
+    assert "личный состав (всего)" in page and "personnel (total)" not in page
 
 
 def test_a_contingent_returning_by_road_is_recorded_home(force_decided, ru_pledge, secretariat, force_command, bob):

@@ -7,6 +7,9 @@ below, which go through their case's funnel.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from crisisdesk.accounts import access
 from crisisdesk.errors import NotFound
 from crisisdesk.forces.airlift import member_of_unit, vehicle_class
@@ -51,6 +54,19 @@ def _counted(pledge: Pledge) -> bool:
     return pledge.approval_status != Pledge.Approval.REFUSED
 
 
+# The reader's names for the data's category and class keys; unknown keys are shown as they are.
+KEY_NAMES = {
+    "peacekeepers": gettext_lazy("peacekeepers"),
+    "armoured": gettext_lazy("armoured"),
+    "automotive": gettext_lazy("automotive"),
+    "other": gettext_lazy("other"),
+}
+
+
+def _key_name(key: str) -> str:
+    return str(KEY_NAMES.get(key, key))
+
+
 def gap(case) -> dict:
     """Requirements against pledges, per capability and per state."""
     req = Requirement.objects.filter(case=case).first()
@@ -58,30 +74,32 @@ def gap(case) -> dict:
     members = [p.member for p in pledges]
     rows = []
 
-    def row(capability: str, label: str, required, per_state: dict[str, float]):
+    def row(capability: str, label: str, title: str, required, per_state: dict[str, float]):
         pledged = sum(v for m, v in per_state.items() if _counted(next(p for p in pledges if p.member == m)))
         pending = sum(v for m, v in per_state.items()
                       if next(p for p in pledges if p.member == m).approval_status == Pledge.Approval.PENDING)
-        rows.append({"capability": capability, "label": label, "required": required, "pledged": pledged,
-                     "pending": pending, "gap": None if required is None else pledged - required,
+        # `label` is the API's stable English name; `title` is the same in the reader's language.
+        rows.append({"capability": capability, "label": label, "title": title, "required": required,
+                     "pledged": pledged, "pending": pending, "gap": None if required is None else pledged - required,
                      "states": [per_state.get(m, 0) for m in members],
                      "by_state": {m: per_state.get(m, 0) for m in members}})
 
-    row("personnel", "personnel (total)", req.personnel_total() if req and req.personnel else None,
-        {p.member: p.personnel for p in pledges})
+    row("personnel", "personnel (total)", _("personnel (total)"),
+        req.personnel_total() if req and req.personnel else None, {p.member: p.personnel for p in pledges})
     categories = sorted(set(req.personnel if req else {}) | {c for p in pledges for c in p.personnel_by_category})
     for cat in categories:
-        row(f"personnel:{cat}", f"personnel: {cat}", (req.personnel.get(cat) if req else None),
-            {p.member: p.personnel_by_category.get(cat, 0) for p in pledges})
-    row("vehicles", "vehicles (total)", req.vehicles_total() if req and req.vehicles else None,
-        {p.member: p.vehicles_total() for p in pledges})
+        row(f"personnel:{cat}", f"personnel: {cat}", _("personnel: %(category)s") % {"category": _key_name(cat)},
+            (req.personnel.get(cat) if req else None), {p.member: p.personnel_by_category.get(cat, 0) for p in pledges})
+    row("vehicles", "vehicles (total)", _("vehicles (total)"),
+        req.vehicles_total() if req and req.vehicles else None, {p.member: p.vehicles_total() for p in pledges})
     classes = sorted(set(req.vehicles if req else {}) | {v.get("class") or vehicle_class(v["type"])
                                                          for p in pledges for v in p.vehicles})
     for cls in classes:
-        row(f"vehicles:{cls}", f"vehicles: {cls}", (req.vehicles.get(cls) if req else None),
+        row(f"vehicles:{cls}", f"vehicles: {cls}", _("vehicles: %(class)s") % {"class": _key_name(cls)},
+            (req.vehicles.get(cls) if req else None),
             {p.member: sum(v["count"] for v in p.vehicles if (v.get("class") or vehicle_class(v["type"])) == cls)
              for p in pledges})
-    row("sustainment:cargo_kg", "sustainment: cargo (kg)",
+    row("sustainment:cargo_kg", "sustainment: cargo (kg)", _("sustainment: cargo (kg)"),
         (req.sustainment.get("cargo_kg") if req else None), {p.member: p.cargo_kg for p in pledges})
     states = [{"member": p.member, "personnel": p.personnel, "vehicles": p.vehicles_total(), "cargo_kg": p.cargo_kg,
                "home_airfield": p.home_airfield, "destination": p.destination, "ready_at": p.ready_at,
