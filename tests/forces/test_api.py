@@ -206,6 +206,8 @@ def test_plan_gives_the_clis_one_line_reasons(api, kz_case, ru_pledge, force_com
     source = tmp_path / "in.json"
     source.write_text(json.dumps(doc))
     _error(api(force_command).post(url, json={"fleet": []}), 400)
+    d2 = _error(api(force_command).post(url, json={"fleet": [{"type": ["IL76MD"], "count": 3, "base": "UUMU"}]}), 400)
+    assert "fleet[0]" in d2["detail"] and "type" in d2["detail"]
     _error(api(force_command).post(url, json={"fleet": FLEET, "time_limit": 0}), 422)
     _error(api(force_command).post(url, json={"fleet": FLEET, "kind": "withdrawal"}), 409)
     _error(api(force_command).post(url, json={"fleet": FLEET, "parking": {"UAAA": 0}}), 400)

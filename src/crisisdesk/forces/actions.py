@@ -470,6 +470,9 @@ def _fleet(fleet) -> list[dict] | None:
     for i, f in enumerate(fleet):
         if not isinstance(f, dict):
             raise _invalid(f"invalid input: fleet[{i}] must be an object")
+        for key in ("type", "base"):
+            if not isinstance(f.get(key), str) or not f[key].strip():
+                raise _invalid(f"invalid input: fleet[{i}] needs a {key} code (text), not {f.get(key)!r}")
         out.append({"type": f.get("type"), "count": f.get("count"), "base": f.get("base")})
     return out
 

@@ -118,3 +118,37 @@ def test_it_counts_an_aircraft_waiting_at_its_next_origin(example):
            "lower_bound_sorties": 2, "lower_bound_makespan_h": 1.0, "proven_optimal": False, "solve_s": 0}}
     reasons = check_plan(problem, doc)
     assert reasons and all("airfield UAFM" in r for r in reasons)
+
+
+@pytest.mark.parametrize("path, value", [
+    (("aircraft",), ["IL76MD#1"]),
+    (("origin",), {"code": "UAFM"}),
+    (("loads", 0, "unit"), ["KG-1"]),
+    (("loads", 0, "vehicles", 0, "type"), ["BTR-70"]),
+    (("loads", 0, "personnel"), 10**400),
+    (("loads", 0, "cargo_kg"), 10**400),
+])
+def test_untrusted_values_of_any_shape_become_reasons_not_exceptions(problem, valid, path, value):
+    bad = copy.deepcopy(valid)
+    target = bad["sorties"][0]
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    reasons = check_plan(problem, bad)
+    assert reasons and all(isinstance(r, str) and "\n" not in r for r in reasons)
+
+
+def test_it_catches_a_sortie_that_carries_nothing(problem, valid):
+    bad = copy.deepcopy(valid)
+    empty = copy.deepcopy(bad["sorties"][-1])
+    empty["loads"] = [{"unit": empty["loads"][0]["unit"], "personnel": 0, "vehicles": [], "cargo_kg": 0}]
+    bad["sorties"].append(empty)
+    assert any("carries nothing" in r for r in check_plan(problem, bad))
+
+
+def test_whole_numbers_written_as_decimals_are_accepted(problem, valid):
+    other = copy.deepcopy(valid)
+    for s in other["sorties"]:
+        for load in s["loads"]:
+            load["personnel"] = float(load["personnel"])
+    assert check_plan(problem, other) == []

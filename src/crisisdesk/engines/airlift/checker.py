@@ -21,6 +21,7 @@ TOL = 0.011
 PARK_TOL = 0.005
 CARGO_TOL_KG = 0.01
 MAX_REASONS = 50
+MAX_COUNT = 10_000_000  # beyond any force; larger "counts" are refused, not multiplied
 
 
 @dataclass
@@ -35,9 +36,29 @@ class _Sortie:
 
 
 def _num(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond any float
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _code(value: Any) -> str | None:
+    """A code (aircraft, airfield, unit, vehicle type) as text, or None: untrusted JSON may hold anything."""
+    return value if isinstance(value, str) else None
+
+
+def _whole(value: Any) -> int | None:
+    """A non-negative whole number of a sane size (42 or 42.0), or None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        value = int(value)
+    if not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
+        return None
+    return value
 
 
 def check_plan(problem: Problem, plan: Any) -> list[str]:
@@ -57,20 +78,20 @@ def check_plan(problem: Problem, plan: Any) -> list[str]:
         if not isinstance(raw, dict):
             reasons.append(f"{where}: must be an object")
             continue
-        name, kind = raw.get("aircraft"), raw.get("type")
-        origin, dest = raw.get("origin"), raw.get("destination")
+        name, kind = _code(raw.get("aircraft")), raw.get("type")
+        origin, dest = _code(raw.get("origin")), _code(raw.get("destination"))
         where = f"sortie {i + 1} ({name}, {origin}→{dest})"
         depart, arrive = _num(raw.get("depart_h")), _num(raw.get("arrive_h"))
         broken = False
         if name not in aircraft:
-            reasons.append(f"{where}: unknown aircraft {name!r}")
+            reasons.append(f"{where}: unknown aircraft {raw.get('aircraft')!r}")
             broken = True
         elif kind != aircraft[name].type:
             reasons.append(f"{where}: type {kind!r} but {name} is a {aircraft[name].type}")
             broken = True
         for label, code in (("origin", origin), ("destination", dest)):
             if code not in problem.airfields:
-                reasons.append(f"{where}: unknown {label} airfield {code!r}")
+                reasons.append(f"{where}: unknown {label} airfield {raw.get(label)!r}")
                 broken = True
         if depart is None or arrive is None or depart < 0:
             reasons.append(f"{where}: depart_h and arrive_h must be non-negative numbers")
@@ -93,7 +114,7 @@ def check_plan(problem: Problem, plan: Any) -> list[str]:
         lane = 0.0
         for j, load in enumerate(loads):
             lwhere = f"{where}, load {j + 1}"
-            if not isinstance(load, dict) or load.get("unit") not in units:
+            if not isinstance(load, dict) or _code(load.get("unit")) not in units:
                 reasons.append(f"{lwhere}: unknown unit {load.get('unit') if isinstance(load, dict) else load!r}")
                 continue
             unit = units[load["unit"]]
@@ -102,9 +123,9 @@ def check_plan(problem: Problem, plan: Any) -> list[str]:
                 reasons.append(f"{lwhere}: the unit moves {unit.origin}→{unit.destination}")
             if depart < unit.ready_h - TOL:
                 reasons.append(f"{lwhere}: departs at {depart:.2f} h before the unit is ready at {unit.ready_h:.2f} h")
-            p = load.get("personnel", 0)
+            p = _whole(load.get("personnel", 0))
             c = _num(load.get("cargo_kg", 0))
-            if isinstance(p, bool) or not isinstance(p, int) or p < 0:
+            if p is None:
                 reasons.append(f"{lwhere}: personnel must be a non-negative whole number")
                 p = 0
             if c is None or c < 0:
@@ -120,12 +141,12 @@ def check_plan(problem: Problem, plan: Any) -> list[str]:
                 reasons.append(f"{lwhere}: vehicles must be a list")
                 vlist = []
             for vraw in vlist:
-                vt = vraw.get("type") if isinstance(vraw, dict) else None
-                n = vraw.get("count") if isinstance(vraw, dict) else None
+                vt = _code(vraw.get("type")) if isinstance(vraw, dict) else None
+                n = _whole(vraw.get("count")) if isinstance(vraw, dict) else None
                 if vt not in vtypes:
-                    reasons.append(f"{lwhere}: the unit has no vehicle type {vt!r}")
+                    reasons.append(f"{lwhere}: the unit has no vehicle type {vraw.get('type') if isinstance(vraw, dict) else vraw!r}")
                     continue
-                if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+                if n is None:
                     reasons.append(f"{lwhere}: vehicle {vt} count must be a non-negative whole number")
                     continue
                 v = vtypes[vt]
@@ -137,6 +158,8 @@ def check_plan(problem: Problem, plan: Any) -> list[str]:
                 weight += n * v.weight_kg
                 lane += n * v.length_m
                 delivered_v[(unit.id, vt)] += n
+        if loads and persons == 0 and weight == 0 and lane == 0:
+            reasons.append(f"{where}: carries nothing; the plan lists loaded flights only")
         if weight > atype.payload_kg + 1e-6:
             reasons.append(f"{where}: overloaded: {weight:g} kg on a {atype.code} that takes {atype.payload_kg:g} kg")
         if persons > atype.seats:

@@ -132,6 +132,7 @@ def plan(problem: Problem, *, time_limit: float = 10.0, seed: int = 0) -> Result
         return False
 
     order = _earliest_arrival_order(problem)
+    cut = False  # a search phase was skipped for want of time: the result is marked timed out
     # The baseline's own plan is a candidate, so the planner is never worse than the baseline.
     consider(ffd_loads(problem, by_wave=False), _baseline_order(problem), choose="first")
     candidates = [ffd_loads(problem, by_wave=True), ffd_loads(problem, by_wave=False)]
@@ -145,6 +146,7 @@ def plan(problem: Problem, *, time_limit: float = 10.0, seed: int = 0) -> Result
     for share in PATTERN_SHARES if binds else PATTERN_SHARES[:1]:
         left = deadline - time.monotonic() - 1.2 * cost[0]
         if left <= 0.05:
+            cut = True
             break
         consider(
             pattern_loads(
@@ -158,6 +160,7 @@ def plan(problem: Problem, *, time_limit: float = 10.0, seed: int = 0) -> Result
     for by_wave, capped, share, work in ((True, True, 0.4, WORK[0]), (False, False, 0.25, WORK[1]), (True, False, 0.25, WORK[2])):
         left = deadline - time.monotonic() - 1.2 * cost[0]
         if left <= 0.05:
+            cut = True
             break
         caps = _type_caps(problem, best[0].makespan / TICKS) if capped and best else {}
         groups = {e.type: e.count for e in problem.fleet} if capped else {}
@@ -174,6 +177,7 @@ def plan(problem: Problem, *, time_limit: float = 10.0, seed: int = 0) -> Result
         counts[e.type] += e.count
     for share in (1.0, 0.5):
         if out_of_time():
+            cut = True
             break
         quota = {code: max(1, int(n * share)) for code, n in counts.items()}
         if len(quota) < 2:
@@ -188,7 +192,7 @@ def plan(problem: Problem, *, time_limit: float = 10.0, seed: int = 0) -> Result
             raise Infeasible(errors[0] if errors else "no plan found") from None
 
     stall = 0
-    timed_out = False
+    timed_out = cut
     while best[1] and not _meets_bounds(best[0], bounds):
         if out_of_time():
             timed_out = True
