@@ -10,12 +10,11 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crisisdesk.forces.airlift import VEHICLE_CLASS
+from crisisdesk.web.forms import instant, local_input
 
 # Blank rows offered under the filled ones of a repeated group (categories, vehicles, objects).
 BLANK_ROWS = 3
@@ -47,23 +46,6 @@ CLASS_LABELS = {
 }
 VEHICLE_CLASSES = sorted(set(VEHICLE_CLASS.values()) | {"other"})
 VEHICLE_DIMENSIONS = ("weight_kg", "length_m", "width_m", "height_m")
-
-
-def instant(value: str) -> datetime | None:
-    """Read a datetime-local or ISO value; a time without a zone is read in the viewer's zone."""
-    if not value:
-        return None
-    moment = parse_datetime(value.strip())
-    if moment is None:
-        raise ValueError(value)
-    if moment.tzinfo is None:
-        moment = timezone.make_aware(moment, timezone.get_current_timezone())
-    return moment
-
-
-def local_input(moment) -> str:
-    """An instant as a datetime-local value in the viewer's zone."""
-    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M") if isinstance(moment, datetime) else ""
 
 
 def _whole(text: str) -> int | None:

@@ -17,6 +17,7 @@ from crisisdesk.cases import queries as case_queries
 from crisisdesk.errors import DomainError
 from crisisdesk.sitreps import actions, queries
 from crisisdesk.sitreps.models import Report
+from crisisdesk.web.forms import instant, local_input
 
 TEXT_FIELDS = ("title", "body", "place", "kind", "version", "urgency", "severity", "confidence", "status", "source")
 
@@ -40,29 +41,13 @@ def _visible_cases(user):
         return []
 
 
-def _instant(value: str):
-    """Parse a datetime-local or ISO value; a time without a zone is read in the viewer's zone."""
-    if not value:
-        return None
-    moment = parse_datetime(value.strip())
-    if moment is None:
-        raise ValueError(value)
-    if moment.tzinfo is None:
-        moment = timezone.make_aware(moment, timezone.get_current_timezone())
-    return moment
-
-
-def _local_input(moment) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M") if isinstance(moment, datetime) else ""
-
-
 def _unless_unchanged(value: str, stored: datetime):
     """The stored instant if the form sends it back as the page showed it (to the minute), so that
     an edit of other fields keeps a period with seconds exact; else the instant the form names.
     (A report changed since the page was loaded is caught by the revision check, not here.)"""
-    if (value or "").strip() == _local_input(stored):
+    if (value or "").strip() == local_input(stored):
         return stored
-    return _instant(value)
+    return instant(value)
 
 
 def _location(post) -> tuple[dict | None, dict]:
@@ -95,7 +80,7 @@ def report_list(request):
                                                   "source")}
         kwargs["version"] = kwargs["version"] or "initial"
         try:
-            period_from, period_to = _instant(values["period_from"]), _instant(values["period_to"])
+            period_from, period_to = instant(values["period_from"]), instant(values["period_to"])
         except ValueError:
             period_from = period_to = None
             errors["period_from"] = "not a date and time"
@@ -189,7 +174,7 @@ def report_detail(request, report_id):
             "report": report, "conflict": conflict, "rows": rows}, status=409)
     if not values:
         values = {k: getattr(report, k) for k in TEXT_FIELDS}
-        values.update({"period_from": _local_input(report.period_from), "period_to": _local_input(report.period_to),
+        values.update({"period_from": local_input(report.period_from), "period_to": local_input(report.period_to),
                        "revision": report.revision, "released_to": report.released_to})
         if report.location and report.location.get("type") == "Point":
             values["lon"], values["lat"] = report.location["coordinates"][:2]
