@@ -49,7 +49,7 @@ def test_it_plans_the_2022_instance_within_its_goals():
 
 def test_it_plans_the_withdrawal_with_the_same_engine():
     problem = parse_problem(reverse(kazakhstan_2022(), bases={"IL76MD": "UAAA", "AN124": "UAAA"}))
-    assert {u.origin for u in problem.units} == {"UAAA", "ZHETYGEN"}
+    assert {u.origin for u in problem.units} == {"UAAA", "ZHETYGEN", "UACC"}
     doc = plan_json(plan(problem, time_limit=3))
     assert check_plan(problem, doc) == []
 

@@ -1,21 +1,26 @@
 """Instances in the INPUT.json format: the 2022 deployment, its 10x variant, and random ones.
 
-All of them are synthetic. The 2022 instance uses the published totals (2,030 personnel and
-250 vehicles, 70 Il-76 and 5 An-124) and readiness hours from the reference timeline, but the
-split by contingent and the vehicle types are assumptions; parking limits and ground times are
-scenario parameters, because no source gives them.
+All of them are synthetic. The 2022 instance is what the 2022 replay moves
+(scenarios/data/forces-kazakhstan-2022.yaml): the published totals (2,030 personnel and 250
+vehicles, 70 Il-76 and 5 An-124) and readiness hours from the reference timeline, with the
+split by contingent and the vehicle types stated there as assumptions. Parking limits and
+ground times are scenario parameters, because no source gives them.
 """
 
 from __future__ import annotations
 
 import copy
 import random
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 
 import yaml
 
 CATALOGUE = Path(__file__).resolve().parents[2] / "scenarios" / "data" / "airlift-catalogue.yaml"
+# The 2022 replay's pledges, split into movement elements with their sources: the 2022 instance
+# moves exactly what the replay moves.
+FORCES_2022 = Path(__file__).resolve().parents[2] / "scenarios" / "data" / "forces-kazakhstan-2022.yaml"
 
 # Hour 0 is 6 Jan 2022 00:00 Almaty time (UTC+6), a few hours before the decision was announced.
 EPOCH_ISO = "2022-01-06T00:00:00+06:00"
@@ -26,24 +31,7 @@ PARKING_2022 = {
     "UAAA": 8, "ZHETYGEN": 4,
 }
 
-# (id, origin, destination, ready hour, personnel, cargo kg, {vehicle: count}).
-# Ready hours follow the timeline: Russian advance units within hours of the decision (6 Jan),
-# Belarus leaving Machulishchi at 15:10 MSK on 6 Jan (hour 18.2), Armenia on 7–8 Jan, Kyrgyzstan
-# after its parliament's vote on 7 Jan, Tajikistan leaving on 7 Jan before 20:10 Dushanbe time.
-UNITS_2022 = [
-    ("RU-45-1", "UUMU", "UAAA", 6.0, 200, 8000, {"BTR-MDM": 12, "GAZ-233014": 8}),
-    ("RU-45-2", "UUMU", "UAAA", 12.0, 180, 8000, {"BTR-MDM": 10, "GAZ-233014": 10, "KAMAZ-5350": 4}),
-    ("RU-98-1", "XUDI", "UAAA", 10.0, 250, 10000, {"BMD-2": 24, "KAMAZ-5350": 6}),
-    ("RU-98-2", "XUDI", "ZHETYGEN", 20.0, 200, 8000, {"BMD-2": 18, "GAZ-233014": 6, "UAZ-469": 6}),
-    ("RU-98-3", "XUDI", "UAAA", 30.0, 150, 6000, {"BMD-2": 12, "KAMAZ-5350": 6}),
-    ("RU-31-1", "UWLW", "UAAA", 14.0, 200, 8000, {"BTR-MDM": 14, "GAZ-233014": 6, "UAZ-469": 8}),
-    ("RU-31-2", "UWLW", "ZHETYGEN", 26.0, 150, 6000, {"BTR-MDM": 10, "KAMAZ-5350": 6, "UAZ-469": 4}),
-    ("RU-HQ", "UUMU", "UAAA", 36.0, 100, 5000, {"GAZ-233014": 6, "UAZ-469": 4}),
-    ("BY-103", "UMLI", "ZHETYGEN", 18.2, 150, 6000, {"BTR-MDM": 10, "GAZ-233014": 6, "UAZ-469": 8}),
-    ("AM-1", "UDYZ", "UAAA", 30.0, 100, 3000, {"GAZ-233014": 4, "UAZ-469": 2}),
-    ("KG-1", "UAFW", "UAAA", 33.0, 150, 4000, {"BTR-80": 8, "UAZ-469": 12}),
-    ("TJ-1", "GISSAR", "UAAA", 40.0, 200, 2000, {}),
-]
+DEFAULT_PARKING = 10  # an airfield the scenario gives no limit for
 
 # 70 Il-76MD and 5 An-124 (Russian MoD, 7 Jan). Their home bases are assumed.
 FLEET_2022 = [("IL76MD", 35, "UUMU"), ("IL76MD", 20, "XUDI"), ("IL76MD", 15, "UWLW"), ("AN124", 5, "UUMU")]
@@ -84,20 +72,37 @@ def airfield(code: str, max_on_ground: int) -> dict:
     return {"code": code, "lat": raw["lat"], "lon": raw["lon"], "max_on_ground": max_on_ground}
 
 
+def units_2022() -> list[dict]:
+    """The movement elements of the 2022 replay's pledges as units, ready hours from EPOCH_ISO.
+
+    Ready hours follow the timeline: Russian advance units within hours of the decision (6 Jan),
+    Belarus leaving Machulishchi at 15:10 MSK on 6 Jan, Kyrgyzstan after its parliament's vote on
+    7 Jan, Armenia and Tajikistan on 7 Jan; each element's sources are in the YAML.
+    """
+    epoch = datetime.fromisoformat(EPOCH_ISO)
+    data = yaml.safe_load(FORCES_2022.read_text(encoding="utf-8"))
+    units = []
+    for pledge in data["pledges"]:
+        for e in pledge["elements"]:
+            ready = (datetime.fromisoformat(e["ready_at"]) - epoch).total_seconds() / 3600
+            units.append({
+                "id": e["id"], "origin": e["origin"], "destination": e["destination"],
+                "ready_h": round(max(0.0, ready), 2), "personnel": e["personnel"], "cargo_kg": e.get("cargo_kg", 0),
+                "vehicles": [vehicle(v, n) for v, n in e["vehicles"].items() if n],
+            })
+    return units
+
+
 def kazakhstan_2022() -> dict:
-    """Return the synthetic 2022 deployment instance."""
+    """Return the 2022 deployment instance: the replay's 14 movement elements, its fleet and parking."""
+    units = units_2022()
+    codes = list(PARKING_2022) + sorted({u[k] for u in units for k in ("origin", "destination")} - set(PARKING_2022))
     return {
         "person_kg": 100,
         "aircraft_types": [aircraft_type("IL76MD"), aircraft_type("AN124")],
         "fleet": [{"type": t, "count": n, "base": b} for t, n, b in FLEET_2022],
-        "airfields": [airfield(c, m) for c, m in PARKING_2022.items()],
-        "units": [
-            {
-                "id": uid, "origin": o, "destination": d, "ready_h": r, "personnel": p, "cargo_kg": c,
-                "vehicles": [vehicle(v, n) for v, n in vs.items()],
-            }
-            for uid, o, d, r, p, c, vs in UNITS_2022
-        ],
+        "airfields": [airfield(c, PARKING_2022.get(c, DEFAULT_PARKING)) for c in codes],
+        "units": units,
     }
 
 
