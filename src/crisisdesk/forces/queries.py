@@ -8,12 +8,12 @@ below, which go through their case's funnel.
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from crisisdesk.accounts import access
 from crisisdesk.errors import NotFound
 from crisisdesk.forces.airlift import member_of_unit, vehicle_class
 from crisisdesk.forces.models import AirliftPlan, Contingent, Force, GuardedObject, Pledge, Requirement, Sortie
+from crisisdesk.web import labels
 
 
 def _pk(value, what: str) -> int:
@@ -54,17 +54,9 @@ def _counted(pledge: Pledge) -> bool:
     return pledge.approval_status != Pledge.Approval.REFUSED
 
 
-# The reader's names for the data's category and class keys; unknown keys are shown as they are.
-KEY_NAMES = {
-    "peacekeepers": gettext_lazy("peacekeepers"),
-    "armoured": gettext_lazy("armoured"),
-    "automotive": gettext_lazy("automotive"),
-    "other": gettext_lazy("other"),
-}
-
-
 def _key_name(key: str) -> str:
-    return str(KEY_NAMES.get(key, key))
+    """The reader's name for a category or class key of the data; an unknown key as it is."""
+    return labels.label(labels.FORCES, key)
 
 
 def gap(case) -> dict:

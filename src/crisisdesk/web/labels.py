@@ -118,6 +118,22 @@ NOTICE = {
     "failing": _("failing"),
 }
 
+# Forces: national approval and sortie statuses, and the data's category and class keys.
+FORCES = {
+    "not_needed": _("not needed"),
+    "pending": _("pending"),
+    "approved": _("approved"),
+    "refused": _("refused"),
+    "planned": _("planned"),
+    "departed": _("departed"),
+    "landed": _("landed"),
+    "cancelled": _("cancelled"),
+    "peacekeepers": _("peacekeepers"),
+    "armoured": _("armoured"),
+    "automotive": _("automotive"),
+    "other": _("other"),
+}
+
 
 def label(table: dict, code) -> str:
     return str(table.get(code if code is not None else "", code if code is not None else ""))

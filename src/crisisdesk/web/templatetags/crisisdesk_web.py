@@ -96,6 +96,11 @@ def mode_label(code):
 
 
 @register.filter
+def forces_label(code):
+    return labels.label(labels.FORCES, code)
+
+
+@register.filter
 def notice_label(code):
     return labels.label(labels.NOTICE, code)
 
