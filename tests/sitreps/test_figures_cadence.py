@@ -93,3 +93,21 @@ def test_closed_case_raises_no_alarm(duty_officer, kz_case):
     kz_case.status, kz_case.closed_at = "closed", clock.now() - timedelta(hours=1)
     kz_case.save()
     assert check_overdue() == []
+
+
+def test_a_closed_case_takes_no_official_figure_and_no_cadence(api, duty_officer, secretariat, force_command,
+                                                              kz_case, file_report):
+    from crisisdesk.cases.actions import case_close
+
+    report = file_report(force_command, kind="casualty_damage_summary", figures=[{"key": "security.killed", "value": 19}])
+    case_close(case=kz_case, user=secretariat, reason="operation completed")
+    client = api(duty_officer)
+    before = Event.objects.count()
+    figure = report["figures"][0]["id"]
+    refused = client.post(f"/api/sitreps/figures/{figure}/official", json={"reason": "later count"})
+    assert refused.status_code == 409 and refused.json()["error"] == "case_closed", refused.content
+    refused = client.post("/api/sitreps/cadences", json={
+        "case": kz_case.ref, "source": "force_command", "every_hours": 6})
+    assert refused.status_code == 409 and refused.json()["error"] == "case_closed", refused.content
+    added = list(Event.objects.order_by("seq").values_list("type", flat=True)[before:])
+    assert added == [] and not Figure.objects.filter(official=True).exists(), added

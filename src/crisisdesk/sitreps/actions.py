@@ -462,9 +462,13 @@ def _plain(value):
     return value.isoformat() if isinstance(value, datetime) else value
 
 
-def figure_make_official(*, user, figure: Figure, reason: str) -> Figure:
-    """Record which source's figure is the official one for its key, with a reason."""
+def figure_make_official(*, user, figure: Figure, reason: str, historical: bool = False) -> Figure:
+    """Record which source's figure is the official one for its key, with a reason.
+
+    Refused on a closed case, like a report: the record is closed (a replay passes `historical`).
+    """
     access.require_role(user, *OFFICIAL_ROLES)
+    _writable(figure.case, historical)
     reason = (reason or "").strip()
     if not reason:
         raise FieldErrors({"reason": _("say why this figure is the official one")})
@@ -472,7 +476,7 @@ def figure_make_official(*, user, figure: Figure, reason: str) -> Figure:
         raise FieldErrors({"reason": _("at most 2000 characters")})
     now = clock.now()
     with transaction.atomic():
-        Case.objects.select_for_update().get(pk=figure.case_id)
+        _writable(Case.objects.select_for_update().get(pk=figure.case_id), historical)
         previous = list(Figure.objects.filter(case_id=figure.case_id, key=figure.key, official=True)
                         .exclude(pk=figure.pk).values_list("pk", flat=True))
         Figure.objects.filter(pk__in=previous).update(official=False)
@@ -490,10 +494,14 @@ def figure_make_official(*, user, figure: Figure, reason: str) -> Figure:
 
 
 def cadence_set(*, user, case: Case, source: str, every_hours: int, since: datetime | None = None,
-                active: bool = True, actor: str | None = None) -> Cadence:
-    """Set how often a source must report on a case (the Centre decides)."""
+                active: bool = True, actor: str | None = None, historical: bool = False) -> Cadence:
+    """Set how often a source must report on a case (the Centre decides).
+
+    Refused on a closed case, which expects no more reports (a replay passes `historical`).
+    """
     if user is not None:
         access.require_role(user, *EDITOR_ROLES)
+    _writable(case, historical)
     errors = {}
     if not re.fullmatch(r"[A-Za-z0-9_.-]{1,60}", source or ""):
         errors["source"] = _("letters, digits, dots, hyphens or underscores")

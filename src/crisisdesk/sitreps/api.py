@@ -252,7 +252,7 @@ def figures(request, filters: Query[CaseFilter]):
 
 
 @router.post("/figures/{figure_id}/official", response={200: FigureOut, 403: ErrorOut, 404: ErrorOut,
-                                                         422: FieldErrorOut})
+                                                         409: ErrorOut, 422: FieldErrorOut})
 def make_official(request, figure_id: int, payload: OfficialIn):
     figure = queries.access_figure(request.auth, figure_id)
     try:
@@ -267,7 +267,8 @@ def cadences(request, filters: Query[CaseFilter]):
     return queries.timeliness(access.access_case(request.auth, filters.case))
 
 
-@router.post("/cadences", response={200: CadenceOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorOut})
+@router.post("/cadences", response={200: CadenceOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
+                                    422: FieldErrorOut})
 def set_cadence(request, payload: CadenceIn):
     case = access.access_case(request.auth, payload.case)
     try:

@@ -46,7 +46,8 @@ def replay_sitreps(ctx) -> None:
 
     formed = _t("2022-01-07T06:31:00Z")
     with clock.frozen_at(formed):
-        actions.cadence_set(user=duty, case=case, source="force_command", every_hours=6, since=formed)
+        actions.cadence_set(user=duty, case=case, source="force_command", every_hours=6, since=formed,
+                            historical=True)
 
     # Spot reports with published places and figures.
     file(fc, "2022-01-07T09:00:00Z", kind="field_observation", title="Almaty airport under joint guard",
@@ -96,11 +97,13 @@ def replay_sitreps(ctx) -> None:
     with clock.frozen_at(_t("2022-01-15T12:00:00Z")):
         actions.figure_make_official(user=sg, figure=official,
                                      reason="The later, itemised count of the Prosecutor General's Office "
-                                            "(15 Jan) supersedes the figure stated on 10 Jan [NEWIZ].")
+                                            "(15 Jan) supersedes the figure stated on 10 Jan [NEWIZ].",
+                                     historical=True)
 
     # After the withdrawal begins, the Centre asks for daily reports.
     with clock.frozen_at(withdrawal):
-        actions.cadence_set(user=duty, case=case, source="force_command", every_hours=24, since=withdrawal)
+        actions.cadence_set(user=duty, case=case, source="force_command", every_hours=24, since=withdrawal,
+                            historical=True)
     file(fc, "2022-01-13T09:00:00Z", kind="field_observation", title="Objects handed back; first flights out",
          place="Almaty International (UAAA)", location=UAAA, urgency="Expected", severity="Minor",
          confidence="Observed", body="14 objects of strategic importance were guarded [ARMR13]. " + ILLUSTRATIVE,
@@ -120,6 +123,6 @@ def replay_sitreps(ctx) -> None:
          figures=[{"key": "force.losses", "value": 0}], data={"sources": ["SBBY"]})
     with clock.frozen_at(_t("2022-01-20T09:00:00Z")):
         actions.cadence_set(user=duty, case=case, source="force_command", every_hours=24,
-                            since=_t("2022-01-20T09:00:00Z"), active=False)
+                            since=_t("2022-01-20T09:00:00Z"), active=False, historical=True)
     ctx.say(f"Situation reports: {case.sitreps.count()} filed (illustrative, 6-hourly cadence), "
             f"{case.sitrep_alarms.count()} overdue alarm raised and cleared, official casualty figure chosen.")

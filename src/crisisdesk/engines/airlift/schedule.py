@@ -121,6 +121,71 @@ def _ready_at_origin(problem: Problem, timing: _Timing, craft: Craft, origin: st
     return up(exact), down(exact)
 
 
+def _best_option(problem, timing, parking, by_type, load, choose="arrival", want=None):
+    """Return (land, key, craft, depart, wait_from) for the aircraft that suits `load` best, or None."""
+    tau = timing.fly(load.type, load.origin, load.destination)
+    g = timing.ground[load.type]
+    release = up(load.release)
+    options = []
+    seen_unused: set[str] = set()
+    for craft in by_type.get(load.type, []):
+        if want is not None:
+            if craft.name != want:
+                continue
+        elif not craft.used:
+            # Unused aircraft of one type and base are interchangeable: try the first only.
+            if craft.base in seen_unused:
+                continue
+            seen_unused.add(craft.base)
+        dep0, wait_from = _ready_at_origin(problem, timing, craft, load.origin)
+        options.append((max(dep0, release), wait_from, craft))
+    options.sort(key=lambda o: o[0])
+    best = None
+    # The earliest landing slot at or after t is the same for every t up to it, and the
+    # options come in order of t: reuse it rather than scan the booked parking again.
+    slot = None
+    for dep0, wait_from, craft in options:
+        if best is not None and dep0 + tau > best[0]:
+            break
+        if slot is None or dep0 + tau > slot:
+            slot = parking.earliest(load.destination, dep0 + tau, g)
+        land = slot
+        depart = land - tau
+        if wait_from is not None and not parking.room(load.origin, wait_from, depart):
+            continue
+        wait = 0 if wait_from is None else depart - wait_from
+        key = (depart if choose == "first" else land, wait, 0 if craft.used else 1)
+        if best is None or key < best[1]:
+            best = (land, key, craft, depart, wait_from)
+    return best
+
+
+def _book(timing, parking, result, load, best) -> None:
+    land, _, craft, depart, wait_from = best
+    if wait_from is not None:
+        parking.add(load.origin, wait_from, depart)
+    parking.add(load.destination, land, land + timing.ground[load.type])
+    craft.used, craft.loc, craft.arrive = True, load.destination, land
+    result.flights.append(Flight(craft.name, craft.type, load, depart, land))
+
+
+def _no_fit(load: Load) -> Infeasible:
+    return Infeasible(
+        f"no {load.type} can carry a load from {load.origin} to {load.destination} "
+        "within the parking limits"
+    )
+
+
+def _setup(problem: Problem):
+    timing = _Timing(problem)
+    parking = Parking(problem)
+    crafts = [Craft(a.name, a.type, a.base) for a in problem.aircraft()]
+    by_type: dict[str, list[Craft]] = {}
+    for c in crafts:
+        by_type.setdefault(c.type, []).append(c)
+    return timing, parking, by_type
+
+
 def schedule(
     problem: Problem,
     loads: list[Load],
@@ -136,58 +201,53 @@ def schedule(
     depart first (the baseline's rule). `pinned` maps some loads (by `id`) to the aircraft that
     must fly them. Raise `Infeasible` if some load fits nowhere.
     """
-    timing = _Timing(problem)
-    parking = Parking(problem)
-    crafts = [Craft(a.name, a.type, a.base) for a in problem.aircraft()]
-    by_type: dict[str, list[Craft]] = {}
-    for c in crafts:
-        by_type.setdefault(c.type, []).append(c)
+    timing, parking, by_type = _setup(problem)
     result = Schedule()
     for load in sorted(loads, key=order):
-        tau = timing.fly(load.type, load.origin, load.destination)
-        g = timing.ground[load.type]
-        release = up(load.release)
-        options = []
-        seen_unused: set[str] = set()
-        want = (pinned or {}).get(id(load))
-        for craft in by_type.get(load.type, []):
-            if want is not None:
-                if craft.name != want:
-                    continue
-            elif not craft.used:
-                # Unused aircraft of one type and base are interchangeable: try the first only.
-                if craft.base in seen_unused:
-                    continue
-                seen_unused.add(craft.base)
-            dep0, wait_from = _ready_at_origin(problem, timing, craft, load.origin)
-            options.append((max(dep0, release), wait_from, craft))
-        options.sort(key=lambda o: o[0])
-        best = None
-        # The earliest landing slot at or after t is the same for every t up to it, and the
-        # options come in order of t: reuse it rather than scan the booked parking again.
-        slot = None
-        for dep0, wait_from, craft in options:
-            if best is not None and dep0 + tau > best[0]:
-                break
-            if slot is None or dep0 + tau > slot:
-                slot = parking.earliest(load.destination, dep0 + tau, g)
-            land = slot
-            depart = land - tau
-            if wait_from is not None and not parking.room(load.origin, wait_from, depart):
-                continue
-            wait = 0 if wait_from is None else depart - wait_from
-            key = (depart if choose == "first" else land, wait, 0 if craft.used else 1)
-            if best is None or key < best[1]:
-                best = (land, key, craft, depart, wait_from)
+        best = _best_option(problem, timing, parking, by_type, load, choose, (pinned or {}).get(id(load)))
         if best is None:
-            raise Infeasible(
-                f"no {load.type} can carry a load from {load.origin} to {load.destination} "
-                "within the parking limits"
-            )
-        land, _, craft, depart, wait_from = best
-        if wait_from is not None:
-            parking.add(load.origin, wait_from, depart)
-        parking.add(load.destination, land, land + g)
-        craft.used, craft.loc, craft.arrive = True, load.destination, land
-        result.flights.append(Flight(craft.name, craft.type, load, depart, land))
+            raise _no_fit(load)
+        _book(timing, parking, result, load, best)
+    return result
+
+
+def dispatch(
+    problem: Problem, loads: list[Load], order: Callable[[Load], tuple], *, lead: dict[str, float] | None = None
+) -> Schedule:
+    """Schedule `loads` in time order: always next the load that can land earliest.
+
+    The list rule of `schedule` books loads in a fixed order, so late loads fill the gaps the
+    earlier bookings left, and gaps shorter than a ground time stay empty at a full destination.
+    Here the parking fills from the start onwards instead. Loads are queued per (type, origin,
+    destination) in `order`; only each queue's head competes, by its earliest landing less
+    `lead[type]` hours (a head start for scarce types, whose airframes should not wait). Bookings
+    only make landings later, so a head's landing computed earlier is a lower bound, and heads are
+    re-evaluated lazily. Raise `Infeasible` if some load fits nowhere.
+    """
+    import heapq
+
+    timing, parking, by_type = _setup(problem)
+    result = Schedule()
+    queues: dict[tuple, list[Load]] = {}
+    for load in sorted(loads, key=order, reverse=True):
+        queues.setdefault((load.type, load.origin, load.destination), []).append(load)
+    bonus = {k: up(h) for k, h in (lead or {}).items()}
+    heap = [(0, n, key, -1) for n, key in enumerate(sorted(queues))]
+    step = 0
+    while heap:
+        _, n, key, seen = heapq.heappop(heap)
+        q = queues[key]
+        load = q[-1]
+        best = _best_option(problem, timing, parking, by_type, load)
+        if best is None:
+            raise _no_fit(load)
+        value = best[0] - bonus.get(load.type, 0)
+        if heap and value > heap[0][0] and seen != step:
+            heapq.heappush(heap, (value, n, key, step))
+            continue
+        _book(timing, parking, result, load, best)
+        step += 1
+        q.pop()
+        if q:
+            heapq.heappush(heap, (value, n, key, -1))
     return result
