@@ -99,3 +99,15 @@ def test_pages_render_for_the_centre_and_hide_from_others(with_lesson, client, o
     assert client.post(f"/notices/duties/{duty.pk}/approve/").status_code == 404
     assert client.get("/notices/cases/kz-notices/report.pdf").status_code == 404
     assert client.post("/notices/cases/kz-notices/lessons/", {"observation": "x"}).status_code == 404
+
+
+def test_the_report_and_the_register_speak_russian(with_lesson, client, org, duty_officer):
+    from tests.conftest import PASSWORD
+
+    client.login(username="duty_officer", password=PASSWORD)
+    client.post("/language/", {"language": "ru", "next": "/"})
+    report = client.get("/notices/cases/kz-notices/report/").content.decode()
+    assert "получено обращение" in report and "appeal received" not in report
+    assert "case:appeal:received" not in report
+    case_page = client.get("/notices/cases/kz-notices/").content.decode()
+    assert "в работе" in case_page and ">in_progress<" not in case_page  # lesson statuses

@@ -6,6 +6,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from crisisdesk import clock
 from crisisdesk.analytics.tempo import case_tempo, humanize
@@ -14,6 +15,7 @@ from crisisdesk.events import EventType
 from crisisdesk.ledger.models import Event
 from crisisdesk.notices import queries
 from crisisdesk.notices.models import Duty, Lesson
+from crisisdesk.web import labels
 
 LANES = [
     ("Procedure", ("case:appeal:", "decision:consultation:", "decision:draft:circulated", "decision:outcome:",
@@ -166,8 +168,10 @@ def _detail(event) -> str:
     for key in ("to", "purpose", "about", "member", "commander", "reason"):
         if data.get(key):
             text = str(data[key])
+            if key == "about":
+                text = labels.label(labels.NOTICE, text)
             if data.get("recorded_by_operator"):
-                text += " (recorded by operator)"
+                text += " " + str(_("(recorded by operator)"))
             return text
     return ""
 

@@ -134,6 +134,15 @@ FORCES = {
     "other": _("other"),
 }
 
+# How well a replayed event's time is known.
+TIME_KNOWN = {
+    "exact": _("exact"),
+    "approx": _("approximate"),
+    "date_only": _("date only"),
+    "not_after": _("not after this time"),
+    "unknown": _("unknown"),
+}
+
 
 def label(table: dict, code) -> str:
     return str(table.get(code if code is not None else "", code if code is not None else ""))

@@ -2,8 +2,10 @@
 
 The planner tries several load sets (first-fit decreasing per wave and per pair, CP-SAT
 packings for the fewest sorties and, where parking binds, for the least parking time at the
-destinations: see patterns.py), schedules each in order of earliest possible arrival, then spends the rest of its time
-on randomised re-orderings of the best one. It keeps the plan with the smallest makespan and,
+destinations: see patterns.py), schedules each in order of earliest possible arrival and
+also in time order (`schedule.dispatch`, which keeps a binding destination's parking full from
+the start: on the 10× instance it, not the list rule, gives the best plan), then spends the rest
+of its time on randomised re-orderings of the best one. It keeps the plan with the smallest makespan and,
 among equal makespans, the fewest sorties.
 """
 
@@ -19,7 +21,7 @@ from .bounds import Bounds, compute_bounds
 from .loads import Load, cpsat_loads, ffd_loads, load_fill, repack
 from .model import Infeasible, Problem
 from .patterns import pattern_loads
-from .schedule import TICKS, Schedule, schedule
+from .schedule import TICKS, Schedule, dispatch, schedule
 
 STALL_ROUNDS = 25
 # Shares of the scarce types' estimated airframe time the parking-time packings may use, and
@@ -40,6 +42,9 @@ MERGE_STARTS = 2
 MERGE_ORDERS = 4
 # Randomised routings of the scarce types tried per move.
 ROUTE_TRIES = 200
+# Head starts (hours) for the scarce types in the time-ordered scheduler (`schedule.dispatch`),
+# tried for every load set; the re-ordering search draws one of them per round.
+DISPATCH_LEADS = (0.0, 0.5, 1.0)
 
 
 @dataclass
@@ -114,17 +119,32 @@ def plan(problem: Problem, *, time_limit: float = 10.0, seed: int = 0) -> Result
     def out_of_time() -> bool:
         return time.monotonic() + cost[0] >= deadline
 
-    def consider(loads: list[Load] | None, order, choose: str = "arrival") -> bool:
+    counts = {e.type: 0 for e in problem.fleet}
+    for e in problem.fleet:
+        counts[e.type] += e.count
+    scarce = {code for code, n in counts.items() if n < max(counts.values())}
+
+    def consider(loads: list[Load] | None, order, choose: str = "arrival", leads=DISPATCH_LEADS) -> bool:
         nonlocal best
         if loads is None:
             return False
+        tick = time.monotonic()
+        found = []
         try:
-            tick = time.monotonic()
-            s = schedule(problem, loads, order, choose=choose)
-            cost[0] = max(cost[0], time.monotonic() - tick)
+            found.append(schedule(problem, loads, order, choose=choose))
         except Infeasible as exc:
             errors.append(str(exc))
+        # The time-ordered scheduler, with each head start for the scarce types.
+        # Without a scarce type every head start gives the same schedule.
+        for lead in (leads if scarce else leads[:1]) if choose == "arrival" else ():
+            try:
+                found.append(dispatch(problem, loads, order, lead={code: lead for code in scarce}))
+            except Infeasible as exc:
+                errors.append(str(exc))
+        cost[0] = max(cost[0], time.monotonic() - tick)
+        if not found:
             return False
+        s = min(found, key=_score)
         starts.append((s, loads))
         if best is None or _score(s) < _score(best[0]):
             best = (s, loads)
@@ -172,9 +192,6 @@ def plan(problem: Problem, *, time_limit: float = 10.0, seed: int = 0) -> Result
             order,
         )
     # Scarce large types: let each wave put up to a share of their airframes on its biggest items.
-    counts = {e.type: 0 for e in problem.fleet}
-    for e in problem.fleet:
-        counts[e.type] += e.count
     for share in (1.0, 0.5):
         if out_of_time():
             cut = True
@@ -200,7 +217,7 @@ def plan(problem: Problem, *, time_limit: float = 10.0, seed: int = 0) -> Result
         if stall >= STALL_ROUNDS:
             break
         jitter = rng.choice((0.5, 1.0, 2.0, 4.0))
-        improved = consider(best[1], _earliest_arrival_order(problem, jitter, rng))
+        improved = consider(best[1], _earliest_arrival_order(problem, jitter, rng), leads=(rng.choice(DISPATCH_LEADS),))
         stall = 0 if improved else stall + 1
 
     if best[1] and not timed_out and not _meets_bounds(best[0], bounds):
@@ -308,6 +325,15 @@ def _merge_search(problem: Problem, loads: list[Load], target: int, deadline: fl
                     slowest = max(slowest, time.monotonic() - tick)
                     if s is not None and s.makespan <= target:
                         break
+                if (s is None or s.makespan > target) and time.monotonic() + 1.5 * slowest < deadline:
+                    # The time-ordered scheduler (see `schedule.dispatch`).
+                    tick = time.monotonic()
+                    evals += 1
+                    try:
+                        s = dispatch(problem, trial, order, lead={code: 0.0 for code in scarce})
+                    except Infeasible:
+                        s = None
+                    slowest = max(slowest, time.monotonic() - tick)
                 if (s is None or s.makespan > target) and scarce and time.monotonic() + 1.5 * slowest < deadline:
                     # The list rule may waste the scarce airframes: route them first, then pin.
                     tick = time.monotonic()

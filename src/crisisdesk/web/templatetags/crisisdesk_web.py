@@ -96,6 +96,11 @@ def mode_label(code):
 
 
 @register.filter
+def time_known_label(code):
+    return labels.label(labels.TIME_KNOWN, code)
+
+
+@register.filter
 def forces_label(code):
     return labels.label(labels.FORCES, code)
 
