@@ -152,3 +152,12 @@ def test_whole_numbers_written_as_decimals_are_accepted(problem, valid):
         for load in s["loads"]:
             load["personnel"] = float(load["personnel"])
     assert check_plan(problem, other) == []
+
+
+def test_it_catches_a_vehicle_type_listed_twice_in_one_load(problem, valid):
+    bad = copy.deepcopy(valid)
+    load = next(ld for s in bad["sorties"] for ld in s["loads"] if ld["vehicles"] and ld["vehicles"][0]["count"] >= 2)
+    first = load["vehicles"][0]
+    half = first["count"] // 2
+    load["vehicles"][0:1] = [{"type": first["type"], "count": half}, {"type": first["type"], "count": first["count"] - half}]
+    assert any("listed twice" in r for r in check_plan(problem, bad))

@@ -140,8 +140,13 @@ def check_plan(problem: Problem, plan: Any) -> list[str]:
             if not isinstance(vlist, list):
                 reasons.append(f"{lwhere}: vehicles must be a list")
                 vlist = []
+            listed: set[str] = set()
             for vraw in vlist:
                 vt = _code(vraw.get("type")) if isinstance(vraw, dict) else None
+                if vt is not None and vt in listed:
+                    reasons.append(f"{lwhere}: vehicle type {vt} is listed twice; list each type once")
+                    continue
+                listed.add(vt)
                 n = _whole(vraw.get("count")) if isinstance(vraw, dict) else None
                 if vt not in vtypes:
                     reasons.append(f"{lwhere}: the unit has no vehicle type {vraw.get('type') if isinstance(vraw, dict) else vraw!r}")
