@@ -5,8 +5,8 @@ packings for the fewest sorties and, where parking binds, for the least parking 
 destinations: see patterns.py), schedules each in order of earliest possible arrival and
 also in time order (`schedule.dispatch`, which keeps a binding destination's parking full from
 the start: on the 10× instance it, not the list rule, gives the best plan), then spends the rest
-of its time on randomised re-orderings of the best one. It keeps the plan with the smallest makespan and,
-among equal makespans, the fewest sorties.
+of its time on randomised re-orderings of the best one. It keeps the plan with the smallest
+makespan and, among equal makespans, the fewest sorties.
 """
 
 from __future__ import annotations
@@ -28,6 +28,11 @@ STALL_ROUNDS = 25
 # their deterministic budget (CP-SAT work units) on moderate instances.
 PATTERN_SHARES = (1.0, 0.9, 0.85, 0.8, 0.75, 0.7)
 PATTERN_WORK = 6.0
+# The share of the time left each of them may take; on large instances (no deterministic
+# budgets for the sortie packings) enough that the work budget, not the clock, ends them on this
+# machine, since where parking binds their load sets are the ones that count.
+PATTERN_TIME_SHARE = 0.15
+PATTERN_TIME_SHARE_LARGE = 0.3
 PATTERN_WORK_SMALL = 0.5
 # Up to this sortie bound, CP-SAT runs on one worker with deterministic budgets.
 DETERMINISTIC_SORTIES = 150
@@ -124,7 +129,9 @@ def plan(problem: Problem, *, time_limit: float = 10.0, seed: int = 0) -> Result
         counts[e.type] += e.count
     scarce = {code for code, n in counts.items() if n < max(counts.values())}
 
-    def consider(loads: list[Load] | None, order, choose: str = "arrival", leads=DISPATCH_LEADS) -> bool:
+    def consider(
+        loads: list[Load] | None, order, choose: str = "arrival", leads=DISPATCH_LEADS
+    ) -> bool:
         nonlocal best
         if loads is None:
             return False
@@ -163,6 +170,7 @@ def plan(problem: Problem, *, time_limit: float = 10.0, seed: int = 0) -> Result
     # keeps those airframes as busy as the estimate assumes.
     # When parking does not bind, one small packing still gives the sortie search a good start.
     binds = _parking_binds(bounds)
+    pattern_time = PATTERN_TIME_SHARE if deterministic else PATTERN_TIME_SHARE_LARGE
     for share in PATTERN_SHARES if binds else PATTERN_SHARES[:1]:
         left = deadline - time.monotonic() - 1.2 * cost[0]
         if left <= 0.05:
@@ -170,7 +178,7 @@ def plan(problem: Problem, *, time_limit: float = 10.0, seed: int = 0) -> Result
             break
         consider(
             pattern_loads(
-                problem, time_limit=min(left * 0.15, 10.0), scarce_share=share,
+                problem, time_limit=min(left * pattern_time, 10.0), scarce_share=share,
                 deterministic_time=PATTERN_WORK if binds else PATTERN_WORK_SMALL,
             ),
             order,
@@ -217,7 +225,8 @@ def plan(problem: Problem, *, time_limit: float = 10.0, seed: int = 0) -> Result
         if stall >= STALL_ROUNDS:
             break
         jitter = rng.choice((0.5, 1.0, 2.0, 4.0))
-        improved = consider(best[1], _earliest_arrival_order(problem, jitter, rng), leads=(rng.choice(DISPATCH_LEADS),))
+        lead = rng.choice(DISPATCH_LEADS) if scarce else DISPATCH_LEADS[0]
+        improved = consider(best[1], _earliest_arrival_order(problem, jitter, rng), leads=(lead,))
         stall = 0 if improved else stall + 1
 
     if best[1] and not timed_out and not _meets_bounds(best[0], bounds):
@@ -325,15 +334,6 @@ def _merge_search(problem: Problem, loads: list[Load], target: int, deadline: fl
                     slowest = max(slowest, time.monotonic() - tick)
                     if s is not None and s.makespan <= target:
                         break
-                if (s is None or s.makespan > target) and time.monotonic() + 1.5 * slowest < deadline:
-                    # The time-ordered scheduler (see `schedule.dispatch`).
-                    tick = time.monotonic()
-                    evals += 1
-                    try:
-                        s = dispatch(problem, trial, order, lead={code: 0.0 for code in scarce})
-                    except Infeasible:
-                        s = None
-                    slowest = max(slowest, time.monotonic() - tick)
                 if (s is None or s.makespan > target) and scarce and time.monotonic() + 1.5 * slowest < deadline:
                     # The list rule may waste the scarce airframes: route them first, then pin.
                     tick = time.monotonic()

@@ -3,10 +3,14 @@
 Time runs in ticks of 0.01 h, the plan format's resolution. Flight and ground times are rounded
 up, and the parking intervals the scheduler books are rounded outwards, so every interval the
 checker derives from the written plan lies inside one the scheduler booked.
+
+Two schedulers share the booking rules: `schedule` books loads in a given order (a list
+schedule), `dispatch` always books next the load that can land earliest (a time-ordered one).
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -122,7 +126,10 @@ def _ready_at_origin(problem: Problem, timing: _Timing, craft: Craft, origin: st
 
 
 def _best_option(problem, timing, parking, by_type, load, choose="arrival", want=None):
-    """Return (land, key, craft, depart, wait_from) for the aircraft that suits `load` best, or None."""
+    """Return (land, key, craft, depart, wait_from) for the aircraft that suits `load` best.
+
+    The rule is `schedule`'s (see there); `want` names the one aircraft allowed. None if none fits.
+    """
     tau = timing.fly(load.type, load.origin, load.destination)
     g = timing.ground[load.type]
     release = up(load.release)
@@ -204,7 +211,8 @@ def schedule(
     timing, parking, by_type = _setup(problem)
     result = Schedule()
     for load in sorted(loads, key=order):
-        best = _best_option(problem, timing, parking, by_type, load, choose, (pinned or {}).get(id(load)))
+        want = (pinned or {}).get(id(load))
+        best = _best_option(problem, timing, parking, by_type, load, choose, want)
         if best is None:
             raise _no_fit(load)
         _book(timing, parking, result, load, best)
@@ -212,27 +220,31 @@ def schedule(
 
 
 def dispatch(
-    problem: Problem, loads: list[Load], order: Callable[[Load], tuple], *, lead: dict[str, float] | None = None
+    problem: Problem,
+    loads: list[Load],
+    order: Callable[[Load], tuple],
+    *,
+    lead: dict[str | tuple[str, str, str], float] | None = None,
 ) -> Schedule:
     """Schedule `loads` in time order: always next the load that can land earliest.
 
     The list rule of `schedule` books loads in a fixed order, so late loads fill the gaps the
     earlier bookings left, and gaps shorter than a ground time stay empty at a full destination.
     Here the parking fills from the start onwards instead. Loads are queued per (type, origin,
-    destination) in `order`; only each queue's head competes, by its earliest landing less
-    `lead[type]` hours (a head start for scarce types, whose airframes should not wait). Bookings
-    only make landings later, so a head's landing computed earlier is a lower bound, and heads are
-    re-evaluated lazily. Raise `Infeasible` if some load fits nowhere.
+    destination) in `order`; only each queue's head competes, by its earliest landing less a head
+    start in hours: `lead[(type, origin, destination)]`, else `lead[type]`, else none (for scarce
+    types, whose airframes should not wait). Bookings only make landings later, so a head's
+    landing computed earlier is a lower bound, and heads are re-evaluated lazily. Raise
+    `Infeasible` if some load fits nowhere.
     """
-    import heapq
-
     timing, parking, by_type = _setup(problem)
     result = Schedule()
     queues: dict[tuple, list[Load]] = {}
     for load in sorted(loads, key=order, reverse=True):
         queues.setdefault((load.type, load.origin, load.destination), []).append(load)
     bonus = {k: up(h) for k, h in (lead or {}).items()}
-    heap = [(0, n, key, -1) for n, key in enumerate(sorted(queues))]
+    # Entries: (lower bound on the head's value, tie-break, queue, step it was computed at or -1).
+    heap = [(-(1 << 60), n, key, -1) for n, key in enumerate(sorted(queues))]
     step = 0
     while heap:
         _, n, key, seen = heapq.heappop(heap)
@@ -241,7 +253,9 @@ def dispatch(
         best = _best_option(problem, timing, parking, by_type, load)
         if best is None:
             raise _no_fit(load)
-        value = best[0] - bonus.get(load.type, 0)
+        value = best[0] - bonus.get(key, bonus.get(load.type, 0))
+        # Another head may land earlier: queue this one with its exact value (exact until the
+        # next booking, so it is taken when it comes up again before one).
         if heap and value > heap[0][0] and seen != step:
             heapq.heappush(heap, (value, n, key, step))
             continue
