@@ -86,3 +86,20 @@ def force_decided(kz_case, org, keys, secretariat, jan2022):
     adopt("force-formation", "force", "defence_minister", ministers, text="Forming the force.\n---\nО формировании сил.")
     kz_case.refresh_from_db()
     return kz_case
+
+
+# -- answers of the HTTP API, for the tests that go through it ------------------------------------
+
+
+def answer(response, status=200):
+    """The JSON of an answer that must have `status`."""
+    assert response.status_code == status, (response.status_code, response.content)
+    return response.json()
+
+
+def refusal(response, status):
+    """The one-line reason of a refusal that must have `status`."""
+    assert response.status_code == status, (response.status_code, response.content)
+    body = response.json()
+    assert {"error", "detail"} <= set(body) and "\n" not in body["detail"], body
+    return body["detail"]

@@ -2,24 +2,12 @@
 
 import pytest
 
-from tests.forces.conftest import pledge_body
+from tests.forces.conftest import answer, pledge_body, refusal
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/forces"
 FLEET = [{"type": "IL76MD", "count": 3, "base": "UUMU"}]
 BIG = dict(personnel=300, cargo_kg=6000, vehicles=[{"type": "BTR-80", "count": 4}])
-
-
-def _ok(response, status=200):
-    assert response.status_code == status, (response.status_code, response.content)
-    return response.json()
-
-
-def _refused(response, status):
-    assert response.status_code == status, (response.status_code, response.content)
-    body = response.json()
-    assert {"error", "detail"} <= set(body) and "\n" not in body["detail"], body
-    return body["detail"]
 
 
 def _events(type_):
@@ -31,13 +19,13 @@ def _events(type_):
 @pytest.fixture
 def flown(api, kz_case, bob, force_command, duty_officer):
     """Russia's pledge of 300 with 4 BTR-80, planned, and its first sortie in the air."""
-    _ok(api(bob).put(f"{BASE}/cases/{kz_case.ref}/pledges/RU", json=pledge_body(**BIG)))
-    plan = _ok(api(force_command).post(f"{BASE}/cases/{kz_case.ref}/plans", json={"fleet": FLEET, "time_limit": 1}),
+    answer(api(bob).put(f"{BASE}/cases/{kz_case.ref}/pledges/RU", json=pledge_body(**BIG)))
+    plan = answer(api(force_command).post(f"{BASE}/cases/{kz_case.ref}/plans", json={"fleet": FLEET, "time_limit": 1}),
                201)
-    sorties = [s for s in _ok(api(bob).get(f"{BASE}/cases/{kz_case.ref}/sorties")) if s["plan"] == plan["id"]]
+    sorties = [s for s in answer(api(bob).get(f"{BASE}/cases/{kz_case.ref}/sorties")) if s["plan"] == plan["id"]]
     heavy = max(sorties, key=lambda s: (sum(v["count"] for x in s["loads"] for v in x["vehicles"]),
                                         sum(x["personnel"] for x in s["loads"])))
-    _ok(api(duty_officer).post(f"{BASE}/sorties/{heavy['id']}/status", json={"status": "departed"}))
+    answer(api(duty_officer).post(f"{BASE}/sorties/{heavy['id']}/status", json={"status": "departed"}))
     return heavy
 
 
@@ -50,23 +38,23 @@ def test_a_pledge_cannot_drop_below_what_flew(api, kz_case, flown, bob):
     btr = sum(v["count"] for x in flown["loads"] for v in x["vehicles"] if v["type"] == "BTR-80")
     cargo = sum(x["cargo_kg"] for x in flown["loads"])
     assert personnel > 0 and btr > 0
-    d = _refused(api(bob).put(url, json=pledge_body(**{**BIG, "personnel": personnel - 1})), 409)
+    d = refusal(api(bob).put(url, json=pledge_body(**{**BIG, "personnel": personnel - 1})), 409)
     assert f"personnel {personnel - 1} < {personnel}" in d and "departed or landed" in d
-    d = _refused(api(bob).put(url, json=pledge_body(**{**BIG, "vehicles": [{"type": "UAZ-469", "count": 1}]})), 409)
+    d = refusal(api(bob).put(url, json=pledge_body(**{**BIG, "vehicles": [{"type": "UAZ-469", "count": 1}]})), 409)
     assert f"BTR-80 0 < {btr}" in d
     if cargo >= 1:
-        d = _refused(api(bob).put(url, json=pledge_body(**{**BIG, "cargo_kg": cargo - 1})), 409)
+        d = refusal(api(bob).put(url, json=pledge_body(**{**BIG, "cargo_kg": cargo - 1})), 409)
         assert "cargo" in d
     # Down to exactly what flew, then growing again: both fine.
-    _ok(api(bob).put(url, json=pledge_body(personnel=personnel, cargo_kg=cargo,
+    answer(api(bob).put(url, json=pledge_body(personnel=personnel, cargo_kg=cargo,
                                            vehicles=[{"type": "BTR-80", "count": btr}])))
-    _ok(api(bob).put(url, json=pledge_body(**{**BIG, "personnel": 320})))
+    answer(api(bob).put(url, json=pledge_body(**{**BIG, "personnel": 320})))
 
 
 def test_a_changed_pledge_records_its_previous_figures(api, kz_case, flown, bob):
     from crisisdesk.events import EventType
 
-    _ok(api(bob).put(f"{BASE}/cases/{kz_case.ref}/pledges/RU", json=pledge_body(**{**BIG, "personnel": 320})))
+    answer(api(bob).put(f"{BASE}/cases/{kz_case.ref}/pledges/RU", json=pledge_body(**{**BIG, "personnel": 320})))
     first, changed = _events(EventType.PLEDGE_RECORDED)
     assert "previous" not in first.data and first.data["changed"] is False
     assert changed.data["changed"] is True and changed.data["personnel"] == 320
@@ -80,28 +68,28 @@ def test_a_changed_pledge_records_its_previous_figures(api, kz_case, flown, bob)
 
 def test_a_pending_or_refused_approval_cannot_be_dropped(api, kz_case, bob):
     url = f"{BASE}/cases/{kz_case.ref}/pledges/RU"
-    assert _ok(api(bob).put(url, json=pledge_body(approval_needed="vote of the Duma")))["approval_status"] == "pending"
-    d = _refused(api(bob).put(url, json=pledge_body()), 409)
+    assert answer(api(bob).put(url, json=pledge_body(approval_needed="vote of the Duma")))["approval_status"] == "pending"
+    d = refusal(api(bob).put(url, json=pledge_body()), 409)
     assert "vote of the Duma" in d and "pending" in d
-    _ok(api(bob).post(f"{url}/approval", json={"status": "refused"}))
-    d = _refused(api(bob).put(url, json=pledge_body(personnel=10)), 409)
+    answer(api(bob).post(f"{url}/approval", json={"status": "refused"}))
+    d = refusal(api(bob).put(url, json=pledge_body(personnel=10)), 409)
     assert "refused" in d
     # Changing the figures keeps the refusal; a new approval text asks for approval again.
-    assert _ok(api(bob).put(url, json=pledge_body(personnel=10, approval_needed="vote of the Duma"))
+    assert answer(api(bob).put(url, json=pledge_body(personnel=10, approval_needed="vote of the Duma"))
                )["approval_status"] == "refused"
-    assert _ok(api(bob).put(url, json=pledge_body(approval_needed="decree")))["approval_status"] == "pending"
+    assert answer(api(bob).put(url, json=pledge_body(approval_needed="decree")))["approval_status"] == "pending"
 
 
 def test_an_approved_pledge_with_a_new_approval_text_is_pending_again(api, kz_case, bob):
     url = f"{BASE}/cases/{kz_case.ref}/pledges/RU"
-    _ok(api(bob).put(url, json=pledge_body(approval_needed="vote of the Duma")))
-    _ok(api(bob).post(f"{url}/approval", json={"status": "approved"}))
-    assert _ok(api(bob).put(url, json=pledge_body(personnel=90, approval_needed="vote of the Duma"))
+    answer(api(bob).put(url, json=pledge_body(approval_needed="vote of the Duma")))
+    answer(api(bob).post(f"{url}/approval", json={"status": "approved"}))
+    assert answer(api(bob).put(url, json=pledge_body(personnel=90, approval_needed="vote of the Duma"))
                )["approval_status"] == "approved"
-    assert _ok(api(bob).put(url, json=pledge_body(approval_needed="second vote")))["approval_status"] == "pending"
-    _ok(api(bob).post(f"{url}/approval", json={"status": "approved"}))
+    assert answer(api(bob).put(url, json=pledge_body(approval_needed="second vote")))["approval_status"] == "pending"
+    answer(api(bob).post(f"{url}/approval", json={"status": "approved"}))
     # Once approved, the requirement may be dropped.
-    assert _ok(api(bob).put(url, json=pledge_body()))["approval_status"] == "not_needed"
+    assert answer(api(bob).put(url, json=pledge_body()))["approval_status"] == "not_needed"
 
 
 # -- input checks: airfields and the window of times ------------------------------------------------
@@ -111,11 +99,11 @@ def test_a_pledge_moves_somewhere_else(api, kz_case, bob):
     from crisisdesk.forces.models import Pledge
 
     url = f"{BASE}/cases/{kz_case.ref}/pledges/RU"
-    d = _refused(api(bob).put(url, json=pledge_body(home_airfield="UAAA", destination="UAAA")), 422)
+    d = refusal(api(bob).put(url, json=pledge_body(home_airfield="UAAA", destination="UAAA")), 422)
     assert d.startswith("destination: UAAA")
     element = {"id": "RU-1", "origin": "UAAA", "destination": "UAAA", "ready_at": "2022-01-06T06:00:00+06:00",
                "personnel": 100, "cargo_kg": 2000, "vehicles": {"BTR-80": 2}}
-    d = _refused(api(bob).put(url, json=pledge_body(elements=[element])), 422)
+    d = refusal(api(bob).put(url, json=pledge_body(elements=[element])), 422)
     assert d.startswith("elements[0].destination: UAAA")
     assert not Pledge.objects.exists()
 
@@ -125,36 +113,36 @@ def test_times_outside_the_cases_window_are_refused_by_name(api, kz_case, bob, f
     from crisisdesk.forces.models import Force, Pledge
 
     url = f"{BASE}/cases/{kz_case.ref}/pledges/RU"
-    d = _refused(api(bob).put(url, json=pledge_body(ready_at="2002-01-06T06:00:00+06:00")), 422)
+    d = refusal(api(bob).put(url, json=pledge_body(ready_at="2002-01-06T06:00:00+06:00")), 422)
     assert d.startswith("ready_at: 2002-01-06") and "30 days before case kazakhstan-test" in d
-    d = _refused(api(bob).put(url, json=pledge_body(ready_at="2099-01-06T06:00:00+06:00")), 422)
+    d = refusal(api(bob).put(url, json=pledge_body(ready_at="2099-01-06T06:00:00+06:00")), 422)
     assert d.startswith("ready_at: 2099-01-06") and "a year from now" in d
     element = {"id": "RU-1", "origin": "UUMU", "destination": "UAAA", "ready_at": "2012-01-06T06:00:00+06:00",
                "personnel": 100, "cargo_kg": 2000, "vehicles": {"BTR-80": 2}}
-    d = _refused(api(bob).put(url, json=pledge_body(elements=[element])), 422)
+    d = refusal(api(bob).put(url, json=pledge_body(elements=[element])), 422)
     assert d.startswith("elements[0].ready_at: 2012-01-06")
     assert not Pledge.objects.exists()
     # Readiness a little before the appeal (forces on standby) is fine.
-    _ok(api(bob).put(url, json=pledge_body(ready_at="2021-12-20T06:00:00+06:00")))
+    answer(api(bob).put(url, json=pledge_body(ready_at="2021-12-20T06:00:00+06:00")))
 
     plans = f"{BASE}/cases/{kz_case.ref}/plans"
-    d = _refused(api(force_command).post(plans, json={"fleet": FLEET, "epoch": "2001-01-01T00:00:00Z"}), 422)
+    d = refusal(api(force_command).post(plans, json={"fleet": FLEET, "epoch": "2001-01-01T00:00:00Z"}), 422)
     assert d.startswith("epoch: 2001-01-01")
-    plan = _ok(api(force_command).post(plans, json={"fleet": FLEET, "time_limit": 1}), 201)
-    sortie = _ok(api(bob).get(f"{BASE}/cases/{kz_case.ref}/sorties"))[0]
+    plan = answer(api(force_command).post(plans, json={"fleet": FLEET, "time_limit": 1}), 201)
+    sortie = answer(api(bob).get(f"{BASE}/cases/{kz_case.ref}/sorties"))[0]
     assert sortie["plan"] == plan["id"]
     status = f"{BASE}/sorties/{sortie['id']}/status"
-    d = _refused(api(duty_officer).post(status, json={"status": "departed", "at": "2021-11-01T00:00:00Z"}), 422)
+    d = refusal(api(duty_officer).post(status, json={"status": "departed", "at": "2021-11-01T00:00:00Z"}), 422)
     assert d.startswith("at: 2021-11-01")
-    _ok(api(duty_officer).post(status, json={"status": "departed", "at": "2022-01-06T00:00:00Z"}))
+    answer(api(duty_officer).post(status, json={"status": "departed", "at": "2022-01-06T00:00:00Z"}))
 
     Force.objects.create(case=kz_case, commander="X", formed_at=kz_case.appealed_at)
-    d = _refused(api(force_command).post(f"{BASE}/cases/{kz_case.ref}/deployment/complete",
+    d = refusal(api(force_command).post(f"{BASE}/cases/{kz_case.ref}/deployment/complete",
                                          json={"at": "2020-01-01T00:00:00Z"}), 422)
     assert d.startswith("at: 2020-01-01")
-    obj = _ok(api(secretariat).post(f"{BASE}/cases/{kz_case.ref}/objects", json={
+    obj = answer(api(secretariat).post(f"{BASE}/cases/{kz_case.ref}/objects", json={
         "name_ru": "Объект", "name_en": "Object", "kind": "airport"}), 201)
-    d = _refused(api(secretariat).post(f"{BASE}/objects/{obj['id']}/guard", json={"at": "2011-01-01T00:00:00Z"}),
+    d = refusal(api(secretariat).post(f"{BASE}/objects/{obj['id']}/guard", json={"at": "2011-01-01T00:00:00Z"}),
                  422)
     assert d.startswith("at: 2011-01-01")
 
@@ -165,9 +153,9 @@ def test_times_outside_the_cases_window_are_refused_by_name(api, kz_case, bob, f
 def test_a_plan_is_not_both_proven_optimal_and_timed_out(api, kz_case, bob, force_command):
     from crisisdesk.engines.airlift.planner import Result
 
-    _ok(api(bob).put(f"{BASE}/cases/{kz_case.ref}/pledges/RU", json=pledge_body(personnel=20, vehicles=[])))
+    answer(api(bob).put(f"{BASE}/cases/{kz_case.ref}/pledges/RU", json=pledge_body(personnel=20, vehicles=[])))
     huge = [{"type": "IL76MD", "count": 400, "base": "UUMU"}, {"type": "AN124", "count": 100, "base": "UUMU"}]
-    plan = _ok(api(force_command).post(f"{BASE}/cases/{kz_case.ref}/plans", json={"fleet": huge, "time_limit": 0.2}),
+    plan = answer(api(force_command).post(f"{BASE}/cases/{kz_case.ref}/plans", json={"fleet": huge, "time_limit": 0.2}),
                201)
     summary = plan["summary"]
     assert not (summary["proven_optimal"] and summary["timed_out"]), summary
