@@ -19,7 +19,7 @@ VEHICLE_CLASS = {
     "BTR-MDM": "armoured", "BMD-2": "armoured", "BTR-D": "armoured", "BMD-4M": "armoured", "BTR-80": "armoured",
     "BTR-70": "armoured", "GAZ-233014": "armoured", "KAMAZ-5350": "automotive", "UAZ-469": "automotive",
 }
-DEFAULT_PARKING = 10
+DEFAULT_PARKING = instances.DEFAULT_PARKING
 DEFAULT_FLEET = [{"type": t, "count": n, "base": b} for t, n, b in instances.FLEET_2022]
 
 

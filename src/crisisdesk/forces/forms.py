@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crisisdesk.forces.airlift import VEHICLE_CLASS
+from crisisdesk.web import labels
 from crisisdesk.web.forms import instant, local_input
 
 # Blank rows offered under the filled ones of a repeated group (categories, vehicles, objects).
@@ -39,11 +40,7 @@ APPROVAL_LABELS = {
     "refused": gettext_lazy("refused"),
 }
 RETURNS_LABELS = {"air": gettext_lazy("by air"), "road": gettext_lazy("by road")}
-CLASS_LABELS = {
-    "armoured": gettext_lazy("armoured"),
-    "automotive": gettext_lazy("automotive"),
-    "other": gettext_lazy("other"),
-}
+CLASS_LABELS = {code: labels.FORCES[code] for code in ("armoured", "automotive", "other")}
 VEHICLE_CLASSES = sorted(set(VEHICLE_CLASS.values()) | {"other"})
 VEHICLE_DIMENSIONS = ("weight_kg", "length_m", "width_m", "height_m")
 
